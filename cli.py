@@ -1,0 +1,115 @@
+"""branda's command line: each command parses its options, calls one library function and prints."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+__version__ = "0.1.0"
+
+
+class BadInput(click.ClickException):
+    """Bad input: one line on stderr, exit status 2, nothing on stdout."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"branda: error: {self.message}", err=True)
+
+
+def output_options(command: Callable) -> Callable:
+    """--format text|json and --lang en|lt, shared by every command that prints a result."""
+    command = click.option("--lang", type=click.Choice(["en", "lt"]), default="en", show_default=True,
+                           help="Language of the texts: English or Lithuanian.")(command)
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                        show_default=True, help="text for people, json for scripts.")(command)
+
+
+def emit(fmt: str, text: Callable[[], str], data: Callable[[], Any]) -> None:
+    """Print the text or the JSON form of a result."""
+    if fmt == "json":
+        click.echo(json.dumps(data(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(text())
+
+
+def read_profile(path: str, sets: tuple[str, ...]) -> Any:
+    """Load a profile and apply --set overrides, turning bad input into exit 2."""
+    from expert.errors import InputError
+    from expert.profile import apply_sets, load_profile
+
+    try:
+        return apply_sets(load_profile(path), sets)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+
+
+set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+                          help="Override or add a fact (1-5; empty or ? for unknown). Repeatable.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="branda")
+def cli() -> None:
+    """branda rates an organisation's customer-service maturity on the article's five levels.
+
+    \b
+    Example:
+      branda assess examples/retailer_level2.yaml
+    """
+    logging.basicConfig(level=logging.WARNING, format="branda: %(message)s")
+
+
+@cli.command()
+@click.argument("profile", metavar="PROFILE")
+@set_option
+@output_options
+def assess(profile: str, sets: tuple[str, ...], fmt: str, lang: str) -> None:
+    """The level, its name, the diagnostics and a short reasoning summary for PROFILE.
+
+    PROFILE is a .yaml, .yml, .json or .toml file with `facts:` (see `branda facts`).
+
+    \b
+    Example:
+      branda assess examples/retailer_level2.yaml --set cx_strategy=4 --lang lt
+    """
+    from expert.assess import assess as run_assessment
+    from expert.render import assessment_text
+    from expert.serialize import assessment_json
+
+    result = run_assessment(read_profile(profile, sets))
+    emit(fmt, lambda: assessment_text(result, lang), lambda: assessment_json(result, lang))
+
+
+@cli.command()
+@output_options
+def facts(fmt: str, lang: str) -> None:
+    """The vocabulary: every fact's name, polarity, question and article source, and the 1-5 scale.
+
+    \b
+    Example:
+      branda facts --lang lt
+    """
+    from expert.render import facts_json, facts_text
+
+    emit(fmt, lambda: facts_text(lang), lambda: facts_json(lang))
+
+
+def main() -> None:
+    """Console-script entry point: internal errors exit 1 with one line, never a traceback."""
+    try:
+        cli.main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        click.echo(f"branda: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Assess one profile with the experta engine: level, diagnostics, the recorded chain and what blocks the next level."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from expert.engine import Firing, Session, session
+from expert.profile import Profile
+from expert.unknowns import decisive_unknowns
+from knowledge.loader import knowledge
+
+INCOMPLETE = "incomplete_profile"
+NOT_READY = "not_ready_for_cx_system"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An unmet condition on the way to a level: the fact, its value (None = unknown), what is needed."""
+
+    fact: str
+    value: int | None
+    needed: str
+    rule: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A diagnostic as raised: its code, the rules that raised it and the facts behind it."""
+
+    code: str
+    rules: tuple[str, ...]
+    facts: dict[str, int | None]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result of assessing one profile."""
+
+    profile: Profile
+    level: int
+    firings: tuple[Firing, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    why_not_next: tuple[Gap, ...]
+    unknown_facts: tuple[str, ...]
+    decisive_unknowns: dict[str, tuple[int, ...]]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(d.code for d in self.diagnostics)
+
+    @property
+    def cx_system_ready(self) -> bool:
+        return NOT_READY not in self.codes
+
+
+def gaps(sess: Session, facts: dict[str, int], start: int, target: int) -> tuple[Gap, ...]:
+    """Every condition of levels start+1..target that is false on `facts`, lowest level first."""
+    result = []
+    for level in range(start + 1, target + 1):
+        for rule, cond in sess.rules.conditions_of(level):
+            value = facts.get(cond.fact)
+            if not cond.holds(value):
+                result.append(Gap(cond.fact, value, cond.needed, rule.name, level))
+    return tuple(result)
+
+
+def _diagnostics(run_firings: tuple[Firing, ...], diagnoses: tuple[tuple[str, str], ...],
+                 decisive: dict[str, tuple[int, ...]]) -> tuple[Diagnostic, ...]:
+    by_rule = {f.rule: f for f in run_firings}
+    grouped: dict[str, Diagnostic] = {}
+    for code, rule in diagnoses:
+        previous = grouped.get(code, Diagnostic(code, (), {}))
+        grouped[code] = Diagnostic(code, (*previous.rules, rule), {**previous.facts, **by_rule[rule].because})
+    if decisive:
+        grouped[INCOMPLETE] = Diagnostic(INCOMPLETE, (), {name: None for name in decisive})
+    order = list(knowledge().diagnostics)
+    return tuple(sorted(grouped.values(), key=lambda d: order.index(d.code)))
+
+
+def assess(profile: Profile, sess: Session | None = None) -> Assessment:
+    """Run the engine on the profile and gather everything a consultant is shown."""
+    sess = sess or session()
+    facts = dict(profile.facts)
+    run = sess.run(facts)
+    decisive = decisive_unknowns(sess.rules, facts)
+    return Assessment(
+        profile=profile,
+        level=run.level,
+        firings=run.firings,
+        diagnostics=_diagnostics(run.firings, run.diagnoses, decisive),
+        why_not_next=gaps(sess, facts, run.level, min(run.level + 1, 5)),
+        unknown_facts=tuple(name for name in knowledge().facts if name not in facts),
+        decisive_unknowns=decisive,
+    )

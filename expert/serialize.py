@@ -1,0 +1,43 @@
+"""Assessments as the JSON objects of interface.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from expert.assess import Assessment, Gap
+from expert.engine import Firing
+from knowledge.loader import knowledge
+
+
+def gap_json(gap: Gap, with_rule: bool = False) -> dict[str, Any]:
+    item: dict[str, Any] = {"fact": gap.fact, "value": gap.value, "needed": gap.needed}
+    if with_rule:
+        item.update(rule=gap.rule, level=gap.level)
+    return item
+
+
+def firing_json(firing: Firing) -> dict[str, Any]:
+    return {"rule": firing.rule, "because": dict(firing.because), "given": list(firing.given),
+            "concludes": firing.concludes[0] if len(firing.concludes) == 1 else list(firing.concludes)}
+
+
+def assessment_json(a: Assessment, lang: str = "en") -> dict[str, Any]:
+    """The assess object: organisation, level, level_name, cx_system_ready, diagnostics, explanation, ..."""
+    kb = knowledge()
+    diagnostics = []
+    for d in a.diagnostics:
+        item: dict[str, Any] = {"code": d.code, "message": kb.diagnostics[d.code].message(lang),
+                                "facts": dict(d.facts), "rules": list(d.rules)}
+        if d.code == "incomplete_profile":
+            item["values"] = {name: list(values) for name, values in a.decisive_unknowns.items()}
+        diagnostics.append(item)
+    return {
+        "organisation": a.profile.organisation,
+        "level": a.level,
+        "level_name": kb.level(a.level).name(lang),
+        "cx_system_ready": a.cx_system_ready,
+        "diagnostics": diagnostics,
+        "explanation": [firing_json(f) for f in a.firings],
+        "why_not_next": [gap_json(g) for g in a.why_not_next],
+        "unknown_facts": list(a.unknown_facts),
+    }

@@ -1,0 +1,21 @@
+"""The rule base: conditions as data (rules.yaml), loaded into inspectable specs and compiled into experta."""
+
+from rules.model import (
+    Condition,
+    DiagnosticRule,
+    IndicatorRule,
+    RuleBase,
+    StepRule,
+    load_rulebase,
+    rulebase,
+)
+
+__all__ = [
+    "Condition",
+    "DiagnosticRule",
+    "IndicatorRule",
+    "RuleBase",
+    "StepRule",
+    "load_rulebase",
+    "rulebase",
+]
