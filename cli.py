@@ -100,6 +100,16 @@ def facts(fmt: str, lang: str) -> None:
     emit(fmt, lambda: facts_text(lang), lambda: facts_json(lang))
 
 
+# --- why (explanations) ---
+# --- end why ---
+
+# --- whatif, graph, plan ---
+# --- end whatif, graph, plan ---
+
+# --- interview, batch, report ---
+# --- end interview, batch, report ---
+
+
 def main() -> None:
     """Console-script entry point: internal errors exit 1 with one line, never a traceback."""
     try:

@@ -186,12 +186,21 @@ def _diagnostics(directory: Path) -> dict[str, DiagnosticDef]:
 
 
 def _texts(directory: Path) -> dict[str, Text]:
-    r = Reader(directory / "texts.yaml")
-    top = r.mapping(r.data, "(top)", {"texts"})
-    texts = top["texts"]
-    if not isinstance(texts, dict):
-        raise r.fail("texts", "must be a mapping")
-    return {str(k): r.text(v, f"texts.{k}") for k, v in texts.items()}
+    """texts.yaml plus every texts_*.yaml (one per feature); a key may be defined only once."""
+    result: dict[str, Text] = {}
+    for path in [directory / "texts.yaml", *sorted(directory.glob("texts_*.yaml"))]:
+        r = Reader(path)
+        top = r.mapping(r.data, "(top)", {"texts"})
+        texts = top["texts"]
+        if not isinstance(texts, dict):
+            raise r.fail("texts", "must be a mapping")
+        for k, v in texts.items():
+            if not isinstance(k, str):
+                raise r.fail(f"texts.{k}", "keys must be text (quote yes/no/on/off)")
+            if k in result:
+                raise r.fail(f"texts.{k}", "defined twice")
+            result[k] = r.text(v, f"texts.{k}")
+    return result
 
 
 def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
