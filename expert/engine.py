@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from rules.compiled import Concluded, Diagnosis, Org, compile_engine
 from rules.experta_compat import experta
+import experta.abstract  # noqa: E402,F401  (the Strategy base class)
 from rules.model import DiagnosticRule, IndicatorRule, RuleBase, rulebase
 
 
@@ -50,6 +52,25 @@ class _RecordingAgenda(experta.agenda.Agenda):
         return activation
 
 
+def _fact_ids(activation: Any) -> list[int]:
+    return sorted((f["__factid__"] for f in activation.facts), reverse=True)
+
+
+class SalienceStrategy(experta.abstract.Strategy):
+    """experta's depth strategy (salience, then newest facts first) without its costly activation hashing.
+
+    Every compiled rule has its own salience, so the firing order is total and never depends on hashing.
+    """
+
+    def _update_agenda(self, agenda: Any, added: Any, removed: Any) -> None:
+        if removed:
+            gone = {(id(a.rule), tuple(_fact_ids(a))) for a in removed}
+            agenda.activations = [a for a in agenda.activations if (id(a.rule), tuple(_fact_ids(a))) not in gone]
+        for activation in added:
+            activation.key = (activation.rule.salience, _fact_ids(activation))
+            bisect.insort(agenda.activations, activation)
+
+
 def _conclusion_id(fact: Any) -> str | None:
     kind = type(fact).__name__
     if kind == "Indicator":
@@ -71,6 +92,8 @@ class Session:
         self._log = log
 
         class RecordingEngine(compile_engine(self.rules)):  # type: ignore[misc]
+            __strategy__ = SalienceStrategy
+
             def reset(self, **kwargs: Any) -> None:
                 super().reset(**kwargs)
                 agenda = _RecordingAgenda(log)
@@ -113,13 +136,12 @@ class Session:
 
 def _matched_values(spec: Any, org: Any, rules: RuleBase) -> dict[str, int]:
     """The values in the matched Org fact of the facts this rule tests (for a majority test: those that hold)."""
-    values = {k: v for k, v in org.as_dict().items()}
     tested: list[str] = []
     if isinstance(spec, (IndicatorRule, DiagnosticRule)):
         tested.extend(c.fact for c in spec.when)
     if isinstance(spec, DiagnosticRule) and spec.majority_of_level:
-        tested.extend(c.fact for _, c in rules.conditions_of(spec.majority_of_level) if c.holds(values.get(c.fact)))
-    return {name: values[name] for name in dict.fromkeys(tested) if name in values}
+        tested.extend(c.fact for _, c in rules.conditions_of(spec.majority_of_level) if c.holds(org.get(c.fact)))
+    return {name: org[name] for name in dict.fromkeys(tested) if name in org}
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ class Org(Fact):
 
 
 class Indicator(Fact):
-    """An indicator concluded from facts (`id` like 'indicator:ownership_assigned')."""
+    """An indicator of level `level` concluded from facts (`id` like 'indicator:ownership_assigned')."""
 
 
 class Criteria(Fact):
@@ -65,16 +65,16 @@ def _action(name: str, make: Callable[[], Fact]) -> Callable[[Any], None]:
     return fire
 
 
-def _conclusion_pattern(conclusion: str) -> Any:
+def _conclusion_pattern(conclusion: str, level: int) -> Any:
     kind, _, key = conclusion.partition(":")
-    if kind == "indicator":
-        return Indicator(id=conclusion)
+    if kind == "indicator":  # the level test is shared by a level's patterns: a narrower alpha network
+        return Indicator(level=level, id=conclusion)
     return {"criteria": Criteria, "reached": Reached}[kind](level=int(key))
 
 
 def _indicator(rule: IndicatorRule, salience: int) -> Any:
     return experta.Rule(_org_pattern(rule.when), salience=salience)(
-        _action(rule.name, lambda: Indicator(id=rule.concludes)))
+        _action(rule.name, lambda: Indicator(level=rule.level, id=rule.concludes)))
 
 
 def _step(rule: StepRule, salience: int) -> Any:
@@ -86,7 +86,7 @@ def _step(rule: StepRule, salience: int) -> Any:
         return experta.Rule(*patterns, salience=CONCLUDE_SALIENCE)(
             _action(rule.name, lambda: Concluded(level=n)))
     made = {"criteria": lambda: Criteria(level=n), "reach": lambda: Reached(level=n)}[rule.kind]
-    return experta.Rule(*(_conclusion_pattern(c) for c in rule.requires), salience=salience)(
+    return experta.Rule(*(_conclusion_pattern(c, n) for c in rule.requires), salience=salience)(
         _action(rule.name, made))
 
 
