@@ -11,25 +11,7 @@ from rules.compiled import Concluded, Diagnosis, Org, compile_engine
 from rules.experta_compat import experta
 import experta.abstract  # noqa: E402,F401  (the Strategy base class)
 from rules.model import DiagnosticRule, IndicatorRule, RuleBase, rulebase
-
-
-@dataclass(frozen=True)
-class Firing:
-    """One rule firing: the client facts it matched (with their values), the conclusions it used and made."""
-
-    rule: str
-    because: dict[str, int]
-    given: tuple[str, ...]
-    concludes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Run:
-    """What one engine run established."""
-
-    level: int
-    firings: tuple[Firing, ...]
-    diagnoses: tuple[tuple[str, str], ...]  # (code, rule) in firing order
+from rules.trace import Firing, Run
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -12,15 +13,17 @@ from typing import Any
 
 import yaml
 
-from expert.errors import InputError, closest
+from expert.errors import InputError, closest, shown
 from knowledge.loader import knowledge
 from knowledge.yamlio import _Loader
 
 MAX_PROFILE_BYTES = 1_000_000
 TOP_LEVEL_KEYS = ("organisation", "assessed_on", "facts")
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
-ALLOWED_VALUE = "a whole number 1-5, or empty for unknown"
-UNKNOWN_WORDS = {"", "?", "null", "none", "unknown"}
+ALLOWED_VALUE = "a whole number 1-5, or empty, null or ? for unknown"
+UNKNOWN_WORDS = {"", "?", "null"}  # text values (after trimming, any case) that mean "unknown"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 
 
 @dataclass(frozen=True)
@@ -43,22 +46,37 @@ class Profile:
         return replace(self, facts=facts)
 
 
-class _UniqueKeyLoader(_Loader):  # type: ignore[misc, valid-type]
-    """The safe YAML loader, refusing a key written twice in one mapping."""
+class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
+    """The safe YAML loader, refusing a key written twice in one mapping and naming a bad date's line."""
 
 
 def _construct_unique_mapping(loader: Any, node: Any, deep: bool = False) -> dict:
-    seen = set()
+    seen: set = set()
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:  # `<<: *anchor` merges, as yaml.safe_load does
+            continue
         key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
+        try:
+            duplicate = key in seen
+        except TypeError:
             raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} is given twice", key_node.start_mark)
+                None, None, "a key must be plain text, not a list or mapping", key_node.start_mark) from None
+        if duplicate:
+            raise yaml.constructor.ConstructorError(None, None, f"key {key!r} is given twice", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
+def _construct_checked_timestamp(loader: Any, node: Any) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a valid date ({exc})", node.start_mark) from None
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
+_StrictLoader.add_constructor(_YAML_TAG_PREFIX + "timestamp", _construct_checked_timestamp)
 
 
 def _no_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict:
@@ -70,21 +88,71 @@ def _no_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict:
     return seen
 
 
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """One readable line for a YAML syntax or construction error, with its line and column."""
+    problem = exc.problem or exc.context or "malformed"
+    if problem.startswith("could not determine a constructor for the tag"):
+        tag = problem.rsplit(" ", 1)[-1].strip("'").replace(_YAML_TAG_PREFIX, "!!")
+        problem = f"the tag {shown(tag)} is not allowed; a profile holds only plain text, numbers and dates"
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return f"not valid YAML: {problem}"
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    if "\t" in line[: mark.column + 1]:
+        problem += " (a tab: indent YAML with spaces only)"
+    return f"not valid YAML (line {mark.line + 1}, column {mark.column + 1}): {problem}"
+
+
 def _parse(source: str, text: str, kind: str) -> Any:
     try:
         if kind == "yaml":
-            return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a safe loader
+            return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader
         if kind == "json":
             return json.loads(text, object_pairs_hook=_no_duplicate_pairs)
         return tomllib.loads(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise InputError(source, f"not valid YAML{where}: {exc.problem or exc.context}") from None
+        raise InputError(source, _yaml_problem(exc, text)) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise InputError(source, f"not valid YAML (line {line}, column {column}): control character "
+                                 f"#x{exc.character:04x} is not allowed") from None
     except json.JSONDecodeError as exc:
         raise InputError(source, f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    except RecursionError:
+        raise InputError(source, f"not valid {kind.upper()}: nested too deeply") from None
     except (yaml.YAMLError, ValueError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(source, f"not valid {kind.upper()}: {' '.join(str(exc).split())}") from None
+        problem = str(exc)
+        if "integer string conversion" in problem:
+            problem = "a number has too many digits"
+        raise InputError(source, f"not valid {kind.upper()}: {problem}") from None
+
+
+def _describe(value: object) -> str:
+    """What a wrong value is, in a few words that never expand a big or self-referencing structure."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, int):
+        digits = str(value)
+        return digits if len(digits) <= 12 else f"{digits[:12]}… ({len(digits)} digits)"
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        note = f"; write {value.strip()} without quotes" if value.strip() in {"1", "2", "3", "4", "5"} else ""
+        return f"{shown(value)} (text{note})"
+    if isinstance(value, (dt.date, dt.time)):
+        return f"{value.isoformat()} (a date or time)"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary data"
+    kinds = {list: "a list", tuple: "a list", dict: "a mapping", set: "a set"}
+    return next((k for t, k in kinds.items() if isinstance(value, t)), type(value).__name__)
+
+
+def _fact_name(name: object) -> str:
+    return shown(name) if isinstance(name, str) else _describe(name)
 
 
 def check_fact_name(source: str, name: object) -> str:
@@ -92,18 +160,17 @@ def check_fact_name(source: str, name: object) -> str:
     facts = knowledge().facts
     if isinstance(name, str) and name in facts:
         return name
-    hint = closest(str(name), facts)
-    raise InputError(source, f"'{name}' is not a known fact{hint}; 'branda facts' lists all {len(facts)}")
+    hint = closest(name, facts) if isinstance(name, str) else ""
+    raise InputError(source, f"{_fact_name(name)} is not a known fact{hint}; 'branda facts' lists all {len(facts)}")
 
 
 def check_value(source: str, name: str, value: object) -> int | None:
-    """A fact value as 1..5, or None for unknown; anything else is an InputError."""
+    """A fact value as 1..5, or None for unknown (null, empty, '?'); anything else is an InputError."""
     if value is None or (isinstance(value, str) and value.strip().lower() in UNKNOWN_WORDS):
         return None
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
         return value
-    shown = json.dumps(value, default=str) if not isinstance(value, str) else repr(value)
-    raise InputError(source, f"fact '{name}' has value {shown}; allowed: {ALLOWED_VALUE}")
+    raise InputError(source, f"fact '{name}' has value {_describe(value)}; allowed: {ALLOWED_VALUE}")
 
 
 def _text_field(source: str, key: str, value: object) -> str | None:
@@ -113,7 +180,8 @@ def _text_field(source: str, key: str, value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, str):
         return value
-    raise InputError(source, f"'{key}' must be text, not {json.dumps(value, default=str)}")
+    raise InputError(source, f"'{key}' has value {_describe(value)}; allowed: text (in quotes if it looks like "
+                             "a number)" + (" or a date" if key == "assessed_on" else ""))
 
 
 def profile_from_data(source: str, data: object) -> Profile:
@@ -121,19 +189,20 @@ def profile_from_data(source: str, data: object) -> Profile:
     if data is None or data == {}:
         raise InputError(source, "the profile is empty; expected 'facts:' with fact names and values 1-5")
     if not isinstance(data, dict):
-        raise InputError(source, "a profile must be a mapping with 'facts:' (and optional 'organisation:', "
-                                 "'assessed_on:')")
+        raise InputError(source, f"the profile is {_describe(data)}; expected a mapping with 'facts:' "
+                                 "(and optional 'organisation:', 'assessed_on:')")
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            hint = closest(str(key), TOP_LEVEL_KEYS)
-            raise InputError(source, f"unknown top-level key '{key}'{hint}; allowed: {', '.join(TOP_LEVEL_KEYS)}")
+            hint = closest(key, TOP_LEVEL_KEYS) if isinstance(key, str) else ""
+            raise InputError(source, f"unknown top-level key {_fact_name(key)}{hint}; "
+                                     f"allowed: {', '.join(TOP_LEVEL_KEYS)}")
     if "facts" not in data:
         raise InputError(source, "no 'facts:' mapping; allowed top-level keys: " + ", ".join(TOP_LEVEL_KEYS))
     raw = data["facts"]
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise InputError(source, "'facts' must be a mapping of fact names to values 1-5")
+        raise InputError(source, f"'facts' is {_describe(raw)}; expected a mapping of fact names to values 1-5")
     facts: dict[str, int] = {}
     for name, value in raw.items():
         check_fact_name(source, name)
@@ -144,26 +213,39 @@ def profile_from_data(source: str, data: object) -> Profile:
                    assessed_on=_text_field(source, "assessed_on", data.get("assessed_on")), source=source)
 
 
+def _read_text(source: str, path: Path) -> str:
+    """The file's text, refusing a file over MAX_PROFILE_BYTES before anything of it is parsed."""
+    too_big = f"a profile may be at most 1 MB ({MAX_PROFILE_BYTES:,} bytes)"
+    try:
+        size = path.stat().st_size
+        if size > MAX_PROFILE_BYTES:
+            raise InputError(source, f"the file is {size:,} bytes; {too_big}")
+        with path.open("rb") as f:
+            data = f.read(MAX_PROFILE_BYTES + 1)  # a pipe or device may not report its size
+    except InputError:
+        raise
+    except IsADirectoryError:
+        raise InputError(source, "is a directory, not a profile file") from None
+    except OSError as exc:
+        raise InputError(source, f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > MAX_PROFILE_BYTES:
+        raise InputError(source, f"the file is over {MAX_PROFILE_BYTES:,} bytes; {too_big}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(source, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                                 f"{exc.start}); save it as UTF-8") from None
+
+
 def load_profile(path: str | Path) -> Profile:
     """Read one profile file, refusing anything malformed with an InputError."""
     source = str(path)
     p = Path(path)
     kind = FORMATS.get(p.suffix.lower())
     if kind is None:
-        raise InputError(source, f"unsupported file type '{p.suffix}'; use .yaml, .yml, .json or .toml")
-    try:
-        size = p.stat().st_size
-        if size > MAX_PROFILE_BYTES:
-            raise InputError(source, f"the file is {size:,} bytes; a profile may be at most 1 MB")
-        text = p.read_bytes().decode("utf-8-sig")
-    except InputError:
-        raise
-    except UnicodeDecodeError:
-        raise InputError(source, "the file is not UTF-8 text") from None
-    except IsADirectoryError:
-        raise InputError(source, "is a directory, not a profile file") from None
-    except OSError as exc:
-        raise InputError(source, f"cannot read the file: {exc.strerror}") from None
+        raise InputError(source, f"unsupported file type {shown(p.suffix or '(none)')}; "
+                                 "use .yaml, .yml, .json or .toml")
+    text = _read_text(source, p)
     if not text.strip():
         raise InputError(source, "the file is empty; expected 'facts:' with fact names and values 1-5")
     return profile_from_data(source, _parse(source, text, kind))
@@ -171,20 +253,22 @@ def load_profile(path: str | Path) -> Profile:
 
 def parse_set(option: str) -> tuple[str, int | None]:
     """One --set NAME=VALUE as (name, value or None for unknown)."""
-    source = f"--set {option}"
+    source = f"--set {option if len(option) <= 80 else option[:80] + '…'}"
     name, sep, value = option.partition("=")
     if not sep:
         raise InputError(source, f"expected NAME=VALUE with VALUE {ALLOWED_VALUE}")
+    if not name.strip():
+        raise InputError(source, "the fact name before '=' is missing; 'branda facts' lists the names")
     name = check_fact_name(source, name.strip())
     text = value.strip()
     if text.lower() in UNKNOWN_WORDS:
         return name, None
-    if not (text.isdigit() and text.isascii()):
-        raise InputError(source, f"fact '{name}' has value {text!r}; allowed: {ALLOWED_VALUE}")
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise InputError(source, f"fact '{name}' has value {shown(text)}; allowed: {ALLOWED_VALUE}")
     return name, check_value(source, name, int(text))
 
 
 def apply_sets(profile: Profile, options: Iterable[str]) -> Profile:
-    """The profile with every --set applied in order."""
+    """The profile with every --set applied in order (a later --set of the same fact wins)."""
     changes = dict(parse_set(o) for o in options)
     return profile.with_facts(changes) if changes else profile

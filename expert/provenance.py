@@ -1,0 +1,101 @@
+"""The reasoning chain as a provenance graph (fact -> rule -> conclusion -> rule that used it), as DOT or JSON.
+
+networkx is imported inside the functions, so assessing never pays for it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from expert.engine import Firing
+from expert.explain import Explanation, conclusion_text, rule_needs, rule_title
+from knowledge.loader import knowledge
+from rules.model import rulebase
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["graph_json", "provenance_graph", "to_dot"]
+
+SHAPES = {"fact": "ellipse", "rule": "box", "conclusion": "note"}
+
+
+def _firings(e: Explanation) -> tuple[Firing, ...]:
+    """The firings the graph shows: the whole record, or what established --level N when N is reached."""
+    if e.target is not None and e.target <= e.assessment.level:
+        return e.target_chain
+    return e.assessment.firings
+
+
+def _fact(graph: nx.DiGraph, name: str, value: int | None, lang: str) -> str:
+    node = f"fact:{name}"
+    shown = knowledge().texts["unknown_value"](lang) if value is None else value
+    graph.add_node(node, kind="fact", fact=name, value=value, label=f"{name} = {shown}")
+    return node
+
+
+def _rule(graph: nx.DiGraph, name: str, lang: str, fired: bool) -> str:
+    node = f"rule:{name}"
+    level = getattr(rulebase().rule(name), "level", None)
+    graph.add_node(node, kind="rule", rule=name, title=rule_title(name, lang), fired=fired,
+                   label=f"{rule_title(name, lang)}\n[{name}]", **({} if level is None else {"level": level}))
+    return node
+
+
+def provenance_graph(e: Explanation, lang: str = "en") -> nx.DiGraph:
+    """The chain as a DiGraph; with --level N above the concluded level, N's unmet conditions as `unmet` edges.
+
+    Node ids: 'fact:NAME', 'rule:NAME' and the conclusion ids ('indicator:…', 'criteria:N', 'reached:N',
+    'level:N', 'diagnostic:CODE'); every node has `kind` (fact, rule or conclusion) and a `label` in `lang`.
+    """
+    import networkx as nx
+
+    a = e.assessment
+    graph = nx.DiGraph(organisation=a.profile.organisation, level=a.level, lang=lang)
+    if e.target is not None:
+        graph.graph["target_level"] = e.target
+    for f in _firings(e):
+        rule = _rule(graph, f.rule, lang, fired=True)
+        for name, value in f.because.items():
+            graph.add_edge(_fact(graph, name, value, lang), rule, label=rule_needs(f.rule, name))
+        for conclusion in f.given:
+            graph.add_edge(conclusion, rule, label="")
+        for conclusion in f.concludes:
+            kind, _, key = conclusion.partition(":")
+            attrs = {"level": int(key)} if kind in ("criteria", "reached", "level") else {}
+            graph.add_node(conclusion, kind="conclusion", label=conclusion_text(conclusion, lang), **attrs)
+            graph.add_edge(rule, conclusion, label="")
+    for gap in e.why_not:
+        rule = f"rule:{gap.rule}"
+        if rule not in graph:
+            _rule(graph, gap.rule, lang, fired=False)
+        graph.add_edge(_fact(graph, gap.fact, gap.value, lang), rule, unmet=True, needed=gap.needed,
+                       label=gap.needed)
+    return graph
+
+
+def _dot_id(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def to_dot(graph: nx.DiGraph) -> str:
+    """The graph as Graphviz DOT text (facts as ellipses, rules as boxes, conclusions as notes)."""
+    lines = ["digraph provenance {", "  rankdir=LR;", '  node [fontname="Helvetica"];',
+             '  edge [fontname="Helvetica", fontsize=10];']
+    for node, attrs in graph.nodes(data=True):
+        style = "" if attrs.get("fired", True) else ", style=dashed"
+        lines.append(f"  {_dot_id(node)} [label={_dot_id(attrs.get('label', node))}, "
+                     f"shape={SHAPES.get(attrs.get('kind', ''), 'plaintext')}{style}];")
+    for source, target, attrs in graph.edges(data=True):
+        extra = f"label={_dot_id(attrs['label'])}" if attrs.get("label") else ""
+        if attrs.get("unmet"):
+            extra += ", style=dashed, color=red"
+        lines.append(f"  {_dot_id(source)} -> {_dot_id(target)}" + (f" [{extra.lstrip(', ')}]" if extra else "") + ";")
+    return "\n".join([*lines, "}"])
+
+
+def graph_json(graph: nx.DiGraph) -> dict[str, Any]:
+    """The graph as networkx node-link data (edges under "edges"), ready for json.dumps."""
+    import networkx as nx
+
+    return nx.node_link_data(graph, edges="edges")

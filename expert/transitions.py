@@ -1,0 +1,236 @@
+"""The transition graph: the five levels, forward moves with what they require and the article's actions, fall-backs.
+
+What a move requires is read from the rule base (`rules.rulebase().conditions_of`), the complacency trigger from
+the rule of the fall-back diagnostic, and the actions and their prerequisite order from knowledge/transitions.yaml.
+networkx is imported inside the functions that need it, so assessing never loads it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from knowledge.loader import knowledge
+from knowledge.transitions import Action, transitions
+from rules.model import Condition, DiagnosticRule, IndicatorRule, rulebase
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["FORMATS", "Trigger", "action_waves", "complacency_triggers", "lapse_of", "prerequisite_dag",
+           "render_graph", "transition_graph"]
+
+FORMATS = ("text", "dot", "mermaid", "json", "graphml")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """What can take an organisation from `level` back to `level - 1`."""
+
+    kind: str  # "complacency" (a diagnostic rule's condition) or "lapse" (one of the level's own conditions)
+    level: int
+    rule: str
+    condition: Condition
+
+    @property
+    def when(self) -> str:
+        """The fact's values that pull the trigger, as 'fact op N' (or 'fact unknown' when no value does)."""
+        if self.kind == "complacency":
+            return str(self.condition)
+        return lapse_of(self.condition)
+
+
+def lapse_of(cond: Condition) -> str:
+    """The opposite of a condition on the 1-5 scale: 'cx_ownership >= 4' lapses as 'cx_ownership <= 3'."""
+    if cond.op == ">=":
+        return f"{cond.fact} <= {cond.threshold - 1}" if cond.threshold > 1 else f"{cond.fact} unknown"
+    return f"{cond.fact} >= {cond.threshold + 1}" if cond.threshold < 5 else f"{cond.fact} unknown"
+
+
+def complacency_triggers(level: int) -> tuple[Trigger, ...]:
+    """The conditions of the fall-back diagnostic's rules (regression_risk) that apply at `level`."""
+    code = transitions().complacency.diagnostic
+    rules: Iterable[DiagnosticRule] = rulebase().diagnostics
+    return tuple(Trigger("complacency", level, r.name, c) for r in rules
+                 if r.code == code and level in r.at_levels for c in r.when)
+
+
+def lapse_triggers(level: int) -> tuple[Trigger, ...]:
+    """Level `level`'s own conditions: if any lapses, the organisation is back at `level - 1`."""
+    return tuple(Trigger("lapse", level, r.name, c) for r, c in rulebase().conditions_of(level))
+
+
+def prerequisite_dag() -> nx.DiGraph:
+    """The capabilities as a DAG: an edge a -> b means a must be in place before b."""
+    import networkx as nx
+
+    dag = nx.DiGraph()
+    for cap in transitions().capabilities.values():
+        dag.add_node(cap.id, name_en=cap.name.en, name_lt=cap.name.lt, facts=", ".join(cap.facts))
+    dag.add_edges_from(transitions().prerequisites())
+    return dag
+
+
+def action_waves(actions: Iterable[Action]) -> tuple[tuple[Action, ...], ...]:
+    """The actions in waves: a wave's capabilities need only capabilities of earlier waves (indirectly too)."""
+    import networkx as nx
+
+    actions = list(actions)
+    order = list(transitions().capabilities)
+    present = {a.capability for a in actions}
+    closure = nx.transitive_closure_dag(prerequisite_dag())
+    waves = []
+    for generation in nx.topological_generations(closure.subgraph(present)):
+        caps = sorted(generation, key=order.index)
+        waves.append(tuple(a for cap in caps for a in actions if a.capability == cap))
+    return tuple(waves)
+
+
+def _requirement(rule: IndicatorRule, cond: Condition, lang: str) -> dict[str, Any]:
+    return {"fact": cond.fact, "needed": cond.needed, "rule": rule.name, "title": rule.title(lang)}
+
+
+def _action(action: Action, wave: int, lang: str) -> dict[str, Any]:
+    return {"id": action.id, "capability": action.capability, "wave": wave, "text": action.text(lang),
+            "cites": action.cites(lang)}
+
+
+def _trigger(t: Trigger) -> dict[str, Any]:
+    item = {"kind": t.kind, "fact": t.condition.fact, "condition": str(t.condition), "when": t.when, "rule": t.rule}
+    if t.kind == "complacency":
+        item["stressed"] = t.level == transitions().complacency.stressed_at
+    return item
+
+
+def transition_graph(lang: str = "en") -> nx.DiGraph:
+    """Levels 1-5 as nodes; forward edges n -> n+1 with `requires` and `actions`; fall-back edges n -> n-1."""
+    import networkx as nx
+
+    kb, tr = knowledge(), transitions()
+    g = nx.DiGraph(name="branda transitions", lang=lang)
+    for lvl in kb.levels:
+        g.add_node(lvl.number, level=lvl.number, name=lvl.name(lang), name_en=lvl.name.en, name_lt=lvl.name.lt,
+                   description=lvl.description(lang))
+    for n in range(1, 5):
+        requires = [_requirement(r, c, lang) for r, c in rulebase().conditions_of(n + 1)]
+        waves = action_waves(tr.actions_to(n + 1))
+        actions = [_action(a, i, lang) for i, wave in enumerate(waves, 1) for a in wave]
+        g.add_edge(n, n + 1, kind="forward", requires=requires, actions=actions)
+    for n in range(2, 6):
+        triggers = [*complacency_triggers(n), *lapse_triggers(n)]
+        g.add_edge(n, n - 1, kind="fallback", triggers=[_trigger(t) for t in triggers])
+    return g
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    return knowledge().texts[key](lang).format(**values)
+
+
+def _edge_label(data: dict[str, Any], lang: str) -> str:
+    if data["kind"] == "forward":
+        return ", ".join(f"{r['fact']} {r['needed']}" for r in data["requires"])
+    complacency = [t["condition"] for t in data["triggers"] if t["kind"] == "complacency"]
+    lapses = [t["when"] for t in data["triggers"] if t["kind"] == "lapse"]
+    parts = [*complacency, _t("graph_any_of", lang, items=", ".join(lapses))]
+    return f" {_t('or', lang)} ".join(parts)
+
+
+def _scalar_copy(g: nx.DiGraph, lang: str) -> nx.DiGraph:
+    """The graph with every attribute a scalar (GraphML has no lists): lists become readable strings."""
+    flat = g.copy()
+    for _, _, data in flat.edges(data=True):
+        data["label"] = _edge_label(data, lang)
+        if data["kind"] == "forward":
+            data["requires"] = "; ".join(f"{r['fact']} {r['needed']} [{r['rule']}]" for r in data["requires"])
+            data["actions"] = " | ".join(f"{a['wave']}. {a['text']}" for a in data["actions"])
+        else:
+            data["triggers"] = "; ".join(f"{t['when']} [{t['rule']}]" for t in data["triggers"])
+    return flat
+
+
+def _node_link(g: nx.DiGraph) -> dict[str, Any]:
+    import networkx as nx
+
+    try:
+        return dict(nx.node_link_data(g, edges="edges"))
+    except TypeError:  # networkx < 3.4 names the keyword `link`
+        return dict(nx.node_link_data(g, link="edges"))  # type: ignore[call-arg]
+
+
+def _quote_dot(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def graph_dot(lang: str = "en") -> str:
+    """Graphviz DOT: solid forward edges, dashed fall-back edges, labelled with what they require or risk."""
+    g = _scalar_copy(transition_graph(lang), lang)
+    lines = ["digraph transitions {", "  rankdir=LR;", "  node [shape=box];"]
+    lines += [f"  {n} [label={_quote_dot(str(n) + ' ' + d['name'])}];" for n, d in g.nodes(data=True)]
+    for u, v, d in g.edges(data=True):
+        style = "solid" if d["kind"] == "forward" else "dashed"
+        lines.append(f"  {u} -> {v} [label={_quote_dot(d['label'])}, style={style}];")
+    return "\n".join([*lines, "}"])
+
+
+def graph_mermaid(lang: str = "en") -> str:
+    """A Mermaid flowchart: forward edges as arrows, fall-back edges dotted."""
+    g = _scalar_copy(transition_graph(lang), lang)
+
+    def quote(text: str) -> str:
+        return '"' + text.replace('"', "#quot;") + '"'
+
+    lines = ["flowchart LR"]
+    lines += [f"  L{n}[{quote(str(n) + ' ' + d['name'])}]" for n, d in g.nodes(data=True)]
+    for u, v, d in g.edges(data=True):
+        arrow = "-->" if d["kind"] == "forward" else "-.->"
+        lines.append(f"  L{u} {arrow}|{quote(d['label'])}| L{v}")
+    return "\n".join(lines)
+
+
+def graph_text(lang: str = "en") -> str:
+    """The graph for people: levels, each forward move with its requirements and actions, the fall-backs."""
+    import networkx as nx
+
+    kb, tr = knowledge(), transitions()
+    g = transition_graph(lang)
+    lines = [_t("graph_heading", lang), "", _t("graph_levels", lang)]
+    lines += [f"  {n} {d['name']}" for n, d in g.nodes(data=True)]
+    lines += ["", _t("graph_forward", lang)]
+    for n in range(1, 5):
+        edge = g.edges[n, n + 1]
+        lines.append("  " + _t("graph_move", lang, start=n, end=n + 1, name=kb.level(n + 1).name(lang)))
+        lines += [f"    - {r['fact']} {r['needed']} ({r['title']})" for r in edge["requires"]]
+        lines.append("    " + _t("graph_actions", lang))
+        lines += [f"      {a['wave']}. {a['text']}" for a in edge["actions"]]
+    lines += ["", _t("graph_fallbacks", lang)]
+    for n in range(2, 6):
+        triggers = g.edges[n, n - 1]["triggers"]
+        lapses = ", ".join(t["when"] for t in triggers if t["kind"] == "lapse")
+        lines.append("  " + _t("graph_fallback", lang, start=n, end=n - 1, items=lapses))
+        for t in (t for t in triggers if t["kind"] == "complacency"):
+            key = "graph_complacency_stressed" if t["stressed"] else "graph_complacency"
+            lines.append("    " + _t(key, lang, condition=t["condition"], title=tr.complacency.title(lang)))
+    lines += ["", _t("graph_prerequisites", lang)]
+    for i, generation in enumerate(nx.topological_generations(prerequisite_dag()), 1):
+        names = [tr.capabilities[c].name(lang) for c in sorted(generation, key=list(tr.capabilities).index)]
+        lines.append("  " + _t("graph_wave", lang, wave=i, items=", ".join(names)))
+    return "\n".join(lines)
+
+
+def render_graph(fmt: str, lang: str = "en") -> str:
+    """The transition graph in one of FORMATS (text is the default of `branda graph`)."""
+    import networkx as nx
+
+    if fmt == "json":
+        return json.dumps(_node_link(transition_graph(lang)), ensure_ascii=False, indent=2)
+    if fmt == "graphml":
+        return "\n".join(nx.generate_graphml(_scalar_copy(transition_graph(lang), lang)))
+    if fmt == "dot":
+        return graph_dot(lang)
+    if fmt == "mermaid":
+        return graph_mermaid(lang)
+    if fmt == "text":
+        return graph_text(lang)
+    raise ValueError(f"unknown graph format {fmt!r}; one of {', '.join(FORMATS)}")
