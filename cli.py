@@ -101,13 +101,53 @@ def facts(fmt: str, lang: str) -> None:
 
 
 # --- why (explanations) ---
+@cli.command()
+@click.argument("profile", metavar="PROFILE")
+@set_option
+@click.option("--level", "target", metavar="N",
+              help="Why not level N (above the concluded level), or how level N was established (at or below it).")
+@click.option("--lang", type=click.Choice(["en", "lt"]), default="en", show_default=True,
+              help="Language of the texts: English or Lithuanian.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "dot", "graph-json"]), default="text",
+              show_default=True, help="text for people, json for scripts, dot or graph-json for the provenance graph.")
+def why(profile: str, sets: tuple[str, ...], target: str | None, fmt: str, lang: str) -> None:
+    """The full reasoning chain to PROFILE's level: each rule that fired, on which facts, concluding what.
+
+    With --level N above the concluded level: every unmet condition on the way to N (fact, value, what is
+    needed, the rule). The diagnostics are shown with the facts that raised them and the article's advice,
+    and the unknown facts with the answers that could change the result.
+
+    \b
+    Examples:
+      branda why examples/retailer_stuck_level2.yaml
+      branda why examples/retailer_stuck_level2.yaml --level 3 --lang lt
+      branda why examples/bank_level3.toml --format dot > why.dot
+    """
+    from expert.errors import InputError
+    from expert.explain import explain, parse_level, why_json, why_text
+
+    try:
+        level = None if target is None else parse_level(target)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    result = explain(read_profile(profile, sets), level)
+    if fmt in ("dot", "graph-json"):
+        from expert.provenance import graph_json, provenance_graph, to_dot
+
+        graph = provenance_graph(result, lang)
+        emit("json" if fmt == "graph-json" else "text", lambda: to_dot(graph), lambda: graph_json(graph))
+    else:
+        emit(fmt, lambda: why_text(result, lang), lambda: why_json(result, lang))
 # --- end why ---
 
 # --- whatif, graph, plan ---
 # --- end whatif, graph, plan ---
 
-# --- interview, batch, report ---
-# --- end interview, batch, report ---
+# --- batch ---
+# --- end batch ---
+
+# --- interview, report ---
+# --- end interview, report ---
 
 
 def main() -> None:

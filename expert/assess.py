@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from expert.engine import Firing, Session, session
 from expert.profile import Profile
 from expert.unknowns import decisive_unknowns
 from knowledge.loader import knowledge
+from rules.evaluate import trace
+from rules.model import RuleBase, rulebase
+from rules.trace import Firing, Run
 
 INCOMPLETE = "incomplete_profile"
 NOT_READY = "not_ready_for_cx_system"
@@ -54,11 +56,11 @@ class Assessment:
         return NOT_READY not in self.codes
 
 
-def gaps(sess: Session, facts: dict[str, int], start: int, target: int) -> tuple[Gap, ...]:
+def gaps(rules: RuleBase, facts: dict[str, int], start: int, target: int) -> tuple[Gap, ...]:
     """Every condition of levels start+1..target that is false on `facts`, lowest level first."""
     result = []
     for level in range(start + 1, target + 1):
-        for rule, cond in sess.rules.conditions_of(level):
+        for rule, cond in rules.conditions_of(level):
             value = facts.get(cond.fact)
             if not cond.holds(value):
                 result.append(Gap(cond.fact, value, cond.needed, rule.name, level))
@@ -78,18 +80,30 @@ def _diagnostics(run_firings: tuple[Firing, ...], diagnoses: tuple[tuple[str, st
     return tuple(sorted(grouped.values(), key=lambda d: order.index(d.code)))
 
 
-def assess(profile: Profile, sess: Session | None = None) -> Assessment:
+ENGINES = ("experta", "fast")
+
+
+def run_engine(facts: dict[str, int], engine: str = "experta") -> Run:
+    """One inference run: experta (the engine of record) or the plain-Python fast path over the same rules."""
+    if engine == "fast":
+        return trace(rulebase(), facts)
+    from expert.engine import session  # experta is imported only when it runs
+
+    return session().run(facts)
+
+
+def assess(profile: Profile, engine: str = "experta") -> Assessment:
     """Run the engine on the profile and gather everything a consultant is shown."""
-    sess = sess or session()
     facts = dict(profile.facts)
-    run = sess.run(facts)
-    decisive = decisive_unknowns(sess.rules, facts)
+    run = run_engine(facts, engine)
+    rules = rulebase()
+    decisive = decisive_unknowns(rules, facts)
     return Assessment(
         profile=profile,
         level=run.level,
         firings=run.firings,
         diagnostics=_diagnostics(run.firings, run.diagnoses, decisive),
-        why_not_next=gaps(sess, facts, run.level, min(run.level + 1, 5)),
+        why_not_next=gaps(rules, facts, run.level, min(run.level + 1, 5)),
         unknown_facts=tuple(name for name in knowledge().facts if name not in facts),
         decisive_unknowns=decisive,
     )
