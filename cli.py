@@ -49,6 +49,17 @@ def read_profile(path: str, sets: tuple[str, ...]) -> Any:
         raise BadInput(str(exc)) from None
 
 
+def read_profile_sets(profile: Any, sets: tuple[str, ...]) -> Any:
+    """Apply --set overrides to an already loaded profile, turning bad input into exit 2."""
+    from expert.errors import InputError
+    from expert.profile import apply_sets
+
+    try:
+        return apply_sets(profile, sets)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+
+
 set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                           help="Override or add a fact (1-5; empty or ? for unknown). Repeatable.")
 
@@ -66,23 +77,34 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("profile", metavar="PROFILE")
+@click.argument("profiles", metavar="PROFILE...", nargs=-1, required=True)
 @set_option
+@click.option("--engine", type=click.Choice(["experta", "fast"]), default="experta", show_default=True,
+              help="experta is the engine of record; fast evaluates the same rules in plain Python.")
 @output_options
-def assess(profile: str, sets: tuple[str, ...], fmt: str, lang: str) -> None:
+def assess(profiles: tuple[str, ...], sets: tuple[str, ...], engine: str, fmt: str, lang: str) -> None:
     """The level, its name, the diagnostics and a short reasoning summary for PROFILE.
 
-    PROFILE is a .yaml, .yml, .json or .toml file with `facts:` (see `branda facts`).
+    PROFILE is a .yaml, .yml, .json or .toml file with `facts:` (see `branda facts`). Several
+    PROFILEs are several respondents for one organisation: they are combined into a consensus
+    (the median answer per fact) and facts answered 2 or more points apart are reported.
 
     \b
-    Example:
-      branda assess examples/retailer_level2.yaml --set cx_strategy=4 --lang lt
+    Examples:
+      branda assess examples/retailer_stuck_level2.yaml --set cx_strategy=4 --lang lt
+      branda assess ceo.yaml cfo.yaml head_of_service.yaml
     """
     from expert.assess import assess as run_assessment
     from expert.render import assessment_text
     from expert.serialize import assessment_json
 
-    result = run_assessment(read_profile(profile, sets))
+    if len(profiles) == 1:
+        result = run_assessment(read_profile(profiles[0], sets), engine)
+    else:
+        from expert.consensus import consensus, with_disagreement
+
+        combined = consensus([read_profile(p, ()) for p in profiles])
+        result = with_disagreement(run_assessment(read_profile_sets(combined.profile, sets), engine), combined)
     emit(fmt, lambda: assessment_text(result, lang), lambda: assessment_json(result, lang))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from expert.profile import Profile
 from expert.unknowns import decisive_unknowns
@@ -46,6 +46,8 @@ class Assessment:
     why_not_next: tuple[Gap, ...]
     unknown_facts: tuple[str, ...]
     decisive_unknowns: dict[str, tuple[int, ...]]
+    respondents: tuple[str, ...] = ()  # with several respondents: their files, in order
+    answers: dict[str, tuple[int | None, ...]] = field(default_factory=dict)  # disputed fact -> each answer
 
     @property
     def codes(self) -> tuple[str, ...]:

@@ -45,6 +45,8 @@ def assessment_text(a: Assessment, lang: str = "en") -> str:
     name = a.profile.organisation or _t(kb, "unnamed_organisation", lang)
     lines = [_t(kb, "headline", lang, organisation=name, level=a.level, name=level.name(lang)),
              level.description(lang)]
+    if a.respondents:
+        lines.append(_t(kb, "respondents", lang, count=len(a.respondents), files=", ".join(a.respondents)))
     lines += _reasoning(a, kb, lang)
     lines.append("")
     if a.level == 5:
@@ -61,6 +63,9 @@ def assessment_text(a: Assessment, lang: str = "en") -> str:
         if d.code == "incomplete_profile":
             lines += [f"      {_t(kb, 'could_change', lang, fact=f, values=_values(kb, v, lang))}"
                       for f, v in a.decisive_unknowns.items()]
+        elif d.code == "respondents_disagree":
+            lines += [f"      {name}: {_t(kb, 'answers', lang)} {', '.join('?' if v is None else str(v) for v in values)}"
+                      f" -> {_t(kb, 'median', lang)} {d.facts[name]}" for name, values in a.answers.items()]
         elif d.facts:
             lines.append(f"      {_t(kb, 'based_on', lang)}: {facts_inline(d.facts)}")
         lines.append(f"      {_t(kb, 'advice', lang)}: {info.advice(lang)}")

@@ -30,8 +30,10 @@ def assessment_json(a: Assessment, lang: str = "en") -> dict[str, Any]:
                                 "facts": dict(d.facts), "rules": list(d.rules)}
         if d.code == "incomplete_profile":
             item["values"] = {name: list(values) for name, values in a.decisive_unknowns.items()}
+        if d.code == "respondents_disagree":
+            item["answers"] = {name: list(values) for name, values in a.answers.items()}
         diagnostics.append(item)
-    return {
+    result = {
         "organisation": a.profile.organisation,
         "level": a.level,
         "level_name": kb.level(a.level).name(lang),
@@ -41,3 +43,6 @@ def assessment_json(a: Assessment, lang: str = "en") -> dict[str, Any]:
         "why_not_next": [gap_json(g) for g in a.why_not_next],
         "unknown_facts": list(a.unknown_facts),
     }
+    if a.respondents:
+        result["respondents"] = list(a.respondents)
+    return result
