@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterator, Mapping
 
 from knowledge.loader import knowledge
 from rules.evaluate import evaluate
@@ -38,15 +39,37 @@ def _contexts(rules: RuleBase, unknown: list[str], facts: Mapping[str, int]) -> 
     return contexts
 
 
+EXHAUSTIVE_UP_TO = 4  # unknown facts; beyond this the completions tried are the representative ones above
+
+
+def _every_completion(rules: RuleBase, unknown: list[str], facts: Mapping[str, int]) -> Iterator[dict[str, int]]:
+    """Every way to answer the unknown facts, one answer per group of answers the rules cannot tell apart."""
+    options = [[None, *(answers[0] for answers in rules.answer_classes.get(name, ()))] for name in unknown]
+    for combo in itertools.product(*options):
+        yield {**facts, **{n: v for n, v in zip(unknown, combo, strict=True) if v is not None}}
+
+
 def decisive_unknowns(rules: RuleBase, facts: Mapping[str, int]) -> dict[str, tuple[int, ...]]:
-    """Each unknown fact whose answer could change the level or the diagnostics, with the values that would."""
+    """Each unknown fact whose answer could change the level or the diagnostics, with the answers that would.
+
+    Exact when at most EXHAUSTIVE_UP_TO facts are unknown (every completion of the others is tried);
+    with more, the representative completions of `_contexts` are tried.
+    """
     unknown = [name for name in knowledge().facts if name not in facts]
+    classes = rules.answer_classes
     found: dict[str, set[int]] = {}
-    for base in _contexts(rules, unknown, facts):
+    seen: set[tuple] = set()
+    exhaustive = len(unknown) <= EXHAUSTIVE_UP_TO
+    completions = _every_completion(rules, unknown, facts) if exhaustive else _contexts(rules, unknown, facts)
+    for base in completions:
         for name in unknown:
             context = {k: v for k, v in base.items() if k != name}
+            key = (name, tuple(sorted(context.items())))
+            if name not in classes or key in seen:  # a fact no rule tests changes nothing
+                continue
+            seen.add(key)
             outcome = evaluate(rules, context)
-            values = {v for v in range(1, 6) if evaluate(rules, {**context, name: v}) != outcome}
-            if values:
-                found.setdefault(name, set()).update(values)
+            for answers in classes[name]:
+                if evaluate(rules, {**context, name: answers[0]}) != outcome:
+                    found.setdefault(name, set()).update(answers)
     return {name: tuple(sorted(found[name])) for name in unknown if name in found}

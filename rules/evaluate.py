@@ -15,9 +15,11 @@ from rules.trace import Firing, Run
 def level_of(rules: RuleBase, facts: Mapping[str, int]) -> int:
     """The concluded level: the highest N whose own criteria, and every level's below it, hold."""
     level = 1
+    bounds = rules.bounds_by_level
     for n in range(2, 6):
-        if not all(c.holds(facts.get(c.fact)) for _, c in rules.conditions_of(n)):
-            break
+        for fact, lo, hi in bounds[n]:
+            if not lo <= facts.get(fact, 0) <= hi:  # an unknown fact (0) satisfies no condition
+                return level
         level = n
     return level
 

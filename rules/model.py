@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from knowledge.loader import Knowledge, KnowledgeError, Reader, Text, knowledge
@@ -25,6 +26,11 @@ class Condition:
         if value is None:
             return False
         return value >= self.threshold if self.op == ">=" else value <= self.threshold
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The values 1..5 that satisfy the condition, as (lowest, highest)."""
+        return (self.threshold, 5) if self.op == ">=" else (1, self.threshold)
 
     @property
     def needed(self) -> str:
@@ -108,17 +114,48 @@ class RuleBase:
                 return r
         raise KeyError(name)
 
+    @cached_property
+    def _by_level(self) -> dict[int, tuple[IndicatorRule, ...]]:
+        return {n: tuple(r for r in self.indicators if r.level == n) for n in range(1, 6)}
+
+    @cached_property
+    def _conditions_by_level(self) -> dict[int, tuple[tuple[IndicatorRule, Condition], ...]]:
+        return {n: tuple((r, c) for r in rules for c in r.when) for n, rules in self._by_level.items()}
+
+    @cached_property
+    def bounds_by_level(self) -> dict[int, tuple[tuple[str, int, int], ...]]:
+        """Each level's own conditions as (fact, lowest, highest): the fast path's form of the same data."""
+        return {n: tuple((c.fact, *c.bounds) for _, c in conds) for n, conds in self._conditions_by_level.items()}
+
+    @cached_property
+    def answer_classes(self) -> dict[str, tuple[tuple[int, ...], ...]]:
+        """For each fact some condition tests, the answers 1..5 grouped by which conditions they satisfy.
+
+        Answers in one group are indistinguishable to every rule, so the engine concludes the same from each.
+        """
+        tests: dict[str, list[tuple[int, int]]] = {}
+        for r in (*self.indicators, *self.diagnostics):
+            for c in r.when:
+                tests.setdefault(c.fact, []).append(c.bounds)
+        classes = {}
+        for fact, bounds in tests.items():
+            groups: dict[tuple[bool, ...], list[int]] = {}
+            for v in range(1, 6):
+                groups.setdefault(tuple(lo <= v <= hi for lo, hi in bounds), []).append(v)
+            classes[fact] = tuple(tuple(g) for g in groups.values())
+        return classes
+
     def indicators_of(self, level: int) -> tuple[IndicatorRule, ...]:
-        return tuple(r for r in self.indicators if r.level == level)
+        return self._by_level.get(level, ())
 
     def conditions_of(self, level: int) -> tuple[tuple[IndicatorRule, Condition], ...]:
         """Every fact condition level `level` needs of its own (not of the levels below)."""
-        return tuple((r, c) for r in self.indicators_of(level) for c in r.when)
+        return self._conditions_by_level.get(level, ())
 
-    def majority_holds(self, level: int, facts: dict[str, int]) -> bool:
+    def majority_holds(self, level: int, facts: Mapping[str, int]) -> bool:
         """More than half of level `level`'s own conditions hold on `facts`."""
-        conds = self.conditions_of(level)
-        return 2 * sum(c.holds(facts.get(c.fact)) for _, c in conds) > len(conds)
+        bounds = self.bounds_by_level[level]
+        return 2 * sum(lo <= facts.get(fact, 0) <= hi for fact, lo, hi in bounds) > len(bounds)
 
 
 def _conditions(r: Reader, items: object, key: str, kb: Knowledge) -> tuple[Condition, ...]:
