@@ -163,12 +163,173 @@ def why(profile: str, sets: tuple[str, ...], target: str | None, fmt: str, lang:
 # --- end why ---
 
 # --- whatif, graph, plan ---
+@cli.command()
+@click.argument("profile", metavar="PROFILE")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+              help="A change to try (1-5; empty or ? for unknown). Repeatable; together they are one scenario.")
+@click.option("--scenario", "scenarios", multiple=True, metavar="FILE",
+              help="A scenario file: `name:` and `changes:` {fact: value}. Repeatable; each is one column.")
+@output_options
+def whatif(profile: str, sets: tuple[str, ...], scenarios: tuple[str, ...], fmt: str, lang: str) -> None:
+    """PROFILE before and after the changes, side by side: level, diagnostics, conclusions gained and lost.
+
+    The profile file is only read, never changed. With several --scenario files, --format json
+    prints a list of whatif objects, one per scenario, each with its "scenario" name.
+
+    \b
+    Examples:
+      branda whatif examples/retailer_stuck_level2.yaml --set quick_wins_focus=2 --set internal_alignment=4
+      branda whatif examples/bank_level3.toml --scenario analytics.yaml --scenario scorecard.yaml
+    """
+    from expert.errors import InputError
+    from expert.whatif import compare_all, load_scenario, scenario_from_sets, whatif_json, whatif_text
+
+    base = read_profile(profile, ())
+    try:
+        plans = ([scenario_from_sets(sets)] if sets else []) + [load_scenario(s) for s in scenarios]
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    if not plans:
+        raise BadInput("whatif needs the changes to try: --set NAME=VALUE (repeatable) or --scenario FILE")
+    result = compare_all(base, plans)
+    emit(fmt, lambda: whatif_text(result, lang), lambda: whatif_json(result, lang))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "dot", "mermaid", "json", "graphml"]), default="text",
+              show_default=True, help="text for people; dot, mermaid, json (networkx node-link) or graphml.")
+@click.option("--lang", type=click.Choice(["en", "lt"]), default="en", show_default=True,
+              help="Language of the texts: English or Lithuanian.")
+def graph(fmt: str, lang: str) -> None:
+    """The transition graph: the five levels, forward moves (what each requires, the article's actions), fall-backs.
+
+    \b
+    Examples:
+      branda graph
+      branda graph --format mermaid --lang lt
+      branda graph --format graphml > transitions.graphml
+    """
+    from expert.transitions import render_graph
+
+    click.echo(render_graph(fmt, lang))
+
+
+@cli.command()
+@click.argument("profile", metavar="PROFILE")
+@click.option("--target", metavar="N", help="The level to plan for, 1-5 (default: the next level).")
+@set_option
+@output_options
+def plan(profile: str, target: str | None, sets: tuple[str, ...], fmt: str, lang: str) -> None:
+    """A roadmap from PROFILE's level to level N: the path, the smallest fact changes, the actions step by step.
+
+    The smallest change sets are computed exactly from the rule conditions and each is checked
+    with the engine before it is shown.
+
+    \b
+    Examples:
+      branda plan examples/retailer_stuck_level2.yaml
+      branda plan examples/logistics_level1.yaml --target 3 --lang lt
+    """
+    from expert.plan import make_plan, plan_json, plan_text
+
+    level = None
+    if target is not None:
+        if not (target.strip().isdigit() and target.strip().isascii() and 1 <= int(target) <= 5):
+            raise BadInput(f"--target {target}: a target level is a whole number 1-5")
+        level = int(target)
+    result = make_plan(read_profile(profile, sets), level)
+    emit(fmt, lambda: plan_text(result, lang), lambda: plan_json(result, lang))
 # --- end whatif, graph, plan ---
 
 # --- batch ---
 # --- end batch ---
 
 # --- interview, report ---
+def _read_answer(prompt: str) -> str:
+    """One line from stdin after `prompt`; through a pipe the answer is echoed so the transcript reads well."""
+    click.echo(prompt, nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        click.echo()
+        raise EOFError
+    if not sys.stdin.isatty():
+        click.echo(line.rstrip("\r\n"))
+    return line.rstrip("\r\n")
+
+
+@cli.command()
+@click.option("--out", metavar="FILE.yaml",
+              help="The profile to save the answers to (and to resume from). Default: interview.yaml here.")
+@click.option("--lang", type=click.Choice(["en", "lt"]), default="en", show_default=True,
+              help="Language of the questions and texts: English or Lithuanian.")
+def interview(out: str | None, lang: str) -> None:
+    """Ask the fact questions one at a time, the most informative first, then assess.
+
+    Each answer (1-5, ? = don't know, q = stop) is saved to --out at once; run the same command again to go
+    on where you stopped. The interview ends when no remaining answer can change the level or a diagnostic.
+
+    \b
+    Example:
+      branda interview --out acme.yaml --lang lt
+    """
+    from expert.assess import assess as run_assessment
+    from expert.errors import InputError
+    from expert.interview import Console, open_interview, run_interview
+    from expert.render import assessment_text
+    from knowledge.loader import knowledge
+
+    try:
+        path, answers, notes = open_interview(out, lang)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    for note in notes:
+        click.echo(note)
+    outcome = run_interview(path, answers, Console(_read_answer, click.echo), lang)
+    if outcome.stopped:
+        click.echo(_ui_text("interview_stopped", lang, answered=len(outcome.answers.facts),
+                            total=len(knowledge().facts), path=path))
+        if outcome.interrupted:
+            sys.exit(130)
+    else:
+        click.echo(_ui_text("interview_saved", lang, path=path))
+    click.echo()
+    click.echo(assessment_text(run_assessment(outcome.answers.profile(str(path))), lang))
+
+
+@cli.command()
+@click.argument("profile", metavar="PROFILE")
+@click.option("--out", required=True, metavar="FILE.html|FILE.md",
+              help="The report file: HTML (.html, .htm) or Markdown (.md), chosen by the extension.")
+@set_option
+@click.option("--lang", type=click.Choice(["en", "lt"]), default="en", show_default=True,
+              help="Language of the texts: English or Lithuanian.")
+def report(profile: str, out: str, sets: tuple[str, ...], lang: str) -> None:
+    """A client-ready report on PROFILE: the level, why, what stops the next one, diagnostics, roadmap, pictures.
+
+    HTML is self-contained (inline SVG pictures, no scripts, fonts or links to fetch); Markdown carries the
+    transition diagram as a Mermaid block. The file is written whole or not at all.
+
+    \b
+    Examples:
+      branda report examples/retailer_stuck_level2.yaml --out prekyba.html
+      branda report examples/bank_level3.toml --out bankas.md --lang lt
+    """
+    from expert.errors import InputError
+    from expert.report import report_kind, write_report
+
+    try:
+        kind = report_kind(out, lang)
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    write_report(read_profile(profile, sets), out, kind, lang)
+    click.echo(_ui_text("report_written", lang, path=out))
+
+
+def _ui_text(key: str, lang: str, **values: object) -> str:
+    """A UI text from knowledge/, in `lang`, with its placeholders filled."""
+    from knowledge.loader import knowledge
+
+    return knowledge().texts[key](lang).format(**values)
 # --- end interview, report ---
 
 

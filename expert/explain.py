@@ -6,15 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from expert.assess import Assessment, Gap, assess, gaps
-from expert.engine import Firing, Session, session
+from expert.assess import INCOMPLETE, Assessment, Gap, assess, gaps
 from expert.errors import InputError
 from expert.profile import Profile
-from expert.render import assessment_text, gap_line
+from expert.render import assessment_text, facts_inline, gap_line
 from expert.serialize import assessment_json, firing_json, gap_json
 from knowledge.loader import Knowledge, knowledge
 from rules.evaluate import evaluate
 from rules.model import DiagnosticRule, IndicatorRule, StepRule, rulebase
+from rules.trace import Firing
 
 __all__ = ["Explanation", "conclusion_text", "established_by", "explain", "headline", "parse_level", "rule_needs",
            "rule_title", "why_json", "why_text"]
@@ -56,10 +56,9 @@ def established_by(firings: tuple[Firing, ...], conclusion: str) -> tuple[Firing
     return tuple(f for i, f in enumerate(firings) if i in keep)
 
 
-def explain(profile: Profile, target: int | None = None, sess: Session | None = None) -> Explanation:
+def explain(profile: Profile, target: int | None = None, engine: str = "experta") -> Explanation:
     """Assess `profile` and explain it; with `target`, also why not that level (or how it was established)."""
-    sess = sess or session()
-    a = assess(profile, sess)
+    a = assess(profile, engine)
     chain = established_by(a.firings, f"level:{a.level}")
     used = {id(f) for f in chain}
     towards = tuple(f for f in a.firings
@@ -71,7 +70,7 @@ def explain(profile: Profile, target: int | None = None, sess: Session | None = 
     if target <= a.level:
         mark = f"level:{target}" if target == a.level else f"reached:{target}"
         return Explanation(a, chain, towards, target, target_chain=established_by(a.firings, mark))
-    return Explanation(a, chain, towards, target, why_not=gaps(sess, dict(profile.facts), a.level, target))
+    return Explanation(a, chain, towards, target, why_not=gaps(rulebase(), dict(profile.facts), a.level, target))
 
 
 # --- the words for rules and conclusions ---------------------------------------------------------------
@@ -234,8 +233,10 @@ def _diagnostic_lines(a: Assessment, kb: Knowledge, lang: str) -> list[str]:
     for d in a.diagnostics:
         info = kb.diagnostics[d.code]
         lines.append(f"  - {info.title(lang)} [{d.code}]: {info.message(lang)}")
-        if not d.rules:
+        if d.code == INCOMPLETE:
             lines.append("      " + _t("why_incomplete_raised", lang))
+        elif not d.rules and d.facts:
+            lines.append(f"      {_t('why_facts', lang)}: {facts_inline(d.facts)}")
         for name in d.rules:
             rule, firing = rulebase().rule(name), fired[name]
             assert isinstance(rule, DiagnosticRule)

@@ -63,7 +63,8 @@ def provenance_graph(e: Explanation, lang: str = "en") -> nx.DiGraph:
         for conclusion in f.concludes:
             kind, _, key = conclusion.partition(":")
             attrs = {"level": int(key)} if kind in ("criteria", "reached", "level") else {}
-            graph.add_node(conclusion, kind="conclusion", label=conclusion_text(conclusion, lang), **attrs)
+            label = conclusion_text(conclusion, lang) + (f"\n({key})" if kind == "indicator" else "")
+            graph.add_node(conclusion, kind="conclusion", label=label, **attrs)
             graph.add_edge(rule, conclusion, label="")
     for gap in e.why_not:
         rule = f"rule:{gap.rule}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from expert.assess import Assessment, Gap
-from expert.engine import Firing
 from knowledge.loader import knowledge
+from rules.trace import Firing
 
 
 def gap_json(gap: Gap, with_rule: bool = False) -> dict[str, Any]:

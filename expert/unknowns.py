@@ -23,13 +23,16 @@ def _reachable_levels(rules: RuleBase, facts: Mapping[str, int]) -> int:
 def _contexts(rules: RuleBase, unknown: list[str], facts: Mapping[str, int]) -> list[dict[str, int]]:
     """Completions of the profile to test each unknown fact against.
 
-    The other unknowns left unknown; all at their most mature; all at their least mature; and, for each
-    level the known facts still allow, just the answers that reach it (the rest left unknown).
+    The other unknowns left unknown; all at their most mature; all at their least mature; for each
+    level 3-5, just the answers that meet that level's own conditions; and, for each level the known
+    facts still allow, just the answers that reach it (the rest left unknown).
     """
     positive = {name: f.positive for name, f in knowledge().facts.items()}
     contexts = [dict(facts),
                 {**facts, **{n: (5 if positive[n] else 1) for n in unknown}},
                 {**facts, **{n: (1 if positive[n] else 5) for n in unknown}}]
+    for n in range(3, 6):  # one level's own conditions met alone: what an uneven profile looks like
+        contexts.append({**facts, **{c.fact: c.nearest(None) for _, c in rules.conditions_of(n) if c.fact not in facts}})
     reaching = dict(facts)
     for n in range(2, _reachable_levels(rules, facts) + 1):
         for _, c in rules.conditions_of(n):
