@@ -9,9 +9,11 @@ from typing import Any
 
 from rules.compiled import Concluded, Diagnosis, Org, compile_engine
 from rules.experta_compat import experta
-import experta.abstract  # noqa: E402,F401  (the Strategy base class)
 from rules.model import DiagnosticRule, IndicatorRule, RuleBase, rulebase
 from rules.trace import Firing, Run
+
+# experta.agenda and experta.abstract are loaded by experta itself (through rules.experta_compat);
+# importing them here directly would run before the compatibility fix once imports are sorted.
 
 
 @dataclass
@@ -79,8 +81,8 @@ class Session:
             def reset(self, **kwargs: Any) -> None:
                 super().reset(**kwargs)
                 agenda = _RecordingAgenda(log)
-                agenda.activations = self.agenda.activations
-                self.agenda = agenda
+                agenda.activations = self.agenda.activations  # the floor rule's activation on InitialFact
+                self.agenda: _RecordingAgenda = agenda
 
             def declare(self, *facts: Any) -> Any:
                 if self.running and log:

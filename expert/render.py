@@ -32,7 +32,8 @@ def _reasoning(a: Assessment, kb: Knowledge, lang: str) -> list[str]:
     rules = rulebase()
     for n in range(2, a.level + 1):
         criteria = fired[f"criteria_level_{n}"]
-        lines.append("  " + _t(kb, "level_met", lang, level=n, name=kb.level(n).name(lang), count=len(criteria.given)))
+        name = kb.level(n).name(lang)
+        lines.append("  " + _t(kb, "level_met", lang, level=n, name=name, count=len(criteria.given)))
         for ind in rules.indicators_of(n):
             lines.append(f"    - {ind.title(lang)} ({facts_inline(dict(fired[ind.name].because))})")
     return lines

@@ -32,7 +32,8 @@ def _contexts(rules: RuleBase, unknown: list[str], facts: Mapping[str, int]) -> 
                 {**facts, **{n: (5 if positive[n] else 1) for n in unknown}},
                 {**facts, **{n: (1 if positive[n] else 5) for n in unknown}}]
     for n in range(3, 6):  # one level's own conditions met alone: what an uneven profile looks like
-        contexts.append({**facts, **{c.fact: c.nearest(None) for _, c in rules.conditions_of(n) if c.fact not in facts}})
+        own = {c.fact: c.nearest(None) for _, c in rules.conditions_of(n) if c.fact not in facts}
+        contexts.append({**facts, **own})
     reaching = dict(facts)
     for n in range(2, _reachable_levels(rules, facts) + 1):
         for _, c in rules.conditions_of(n):

@@ -96,7 +96,7 @@ class Reader:
     def fail(self, key: str, problem: str) -> KnowledgeError:
         return KnowledgeError(self.file, key, problem)
 
-    def mapping(self, value: Any, key: str, required: set[str], optional: frozenset[str] = frozenset()) -> dict:
+    def mapping(self, value: Any, key: str, required: set[Any], optional: frozenset[Any] = frozenset()) -> dict:
         if not isinstance(value, dict):
             raise self.fail(key, "must be a mapping")
         unknown = set(value) - required - optional

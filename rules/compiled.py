@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rules.experta_compat import experta
 from rules.model import Condition, DiagnosticRule, IndicatorRule, RuleBase, StepRule
 
-Fact = experta.Fact
+if TYPE_CHECKING:
+    from experta import Fact
+else:
+    Fact = experta.Fact
 P = experta.P
 
 # Salience orders the layers (indicators, then the ladder, then the one concluded level, then diagnostics)

@@ -134,9 +134,9 @@ class RuleBase:
         Answers in one group are indistinguishable to every rule, so the engine concludes the same from each.
         """
         tests: dict[str, list[tuple[int, int]]] = {}
-        for r in (*self.indicators, *self.diagnostics):
-            for c in r.when:
-                tests.setdefault(c.fact, []).append(c.bounds)
+        conditions = [c for r in self.indicators for c in r.when] + [c for d in self.diagnostics for c in d.when]
+        for c in conditions:
+            tests.setdefault(c.fact, []).append(c.bounds)
         classes = {}
         for fact, bounds in tests.items():
             groups: dict[tuple[bool, ...], list[int]] = {}

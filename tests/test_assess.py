@@ -6,9 +6,9 @@ import json
 import os
 
 import pytest
+from conftest import EXAMPLES, ROOT
 
 from cli import cli
-from conftest import EXAMPLES, ROOT
 
 GOLDEN = ROOT / "tests" / "golden"
 REGENERATE = os.environ.get("BRANDA_REGEN_GOLDEN") == "1"  # BRANDA_REGEN_GOLDEN=1 pytest rewrites the goldens

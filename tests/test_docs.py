@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import ROOT
 
 from cli import cli
-from conftest import ROOT
 from knowledge.loader import knowledge
 from rules.model import rulebase
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
-
 from conftest import EXAMPLES
+
 from expert.engine import session
 from expert.profile import load_profile
 from knowledge.loader import knowledge
