@@ -65,8 +65,9 @@ def assessment_text(a: Assessment, lang: str = "en") -> str:
             lines += [f"      {_t(kb, 'could_change', lang, fact=f, values=_values(kb, v, lang))}"
                       for f, v in a.decisive_unknowns.items()]
         elif d.code == "respondents_disagree":
-            lines += [f"      {name}: {_t(kb, 'answers', lang)} {', '.join('?' if v is None else str(v) for v in values)}"
-                      f" -> {_t(kb, 'median', lang)} {d.facts[name]}" for name, values in a.answers.items()]
+            for name, values in a.answers.items():
+                shown = ", ".join("?" if v is None else str(v) for v in values)
+                lines.append(f"      {name}: {_t(kb, 'answers', lang)} {shown} -> {_t(kb, 'median', lang)} {d.facts[name]}")
         elif d.facts:
             lines.append(f"      {_t(kb, 'based_on', lang)}: {facts_inline(d.facts)}")
         lines.append(f"      {_t(kb, 'advice', lang)}: {info.advice(lang)}")
