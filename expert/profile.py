@@ -213,9 +213,9 @@ def profile_from_data(source: str, data: object) -> Profile:
                    assessed_on=_text_field(source, "assessed_on", data.get("assessed_on")), source=source)
 
 
-def _read_text(source: str, path: Path) -> str:
+def _read_text(source: str, path: Path, what: str) -> str:
     """The file's text, refusing a file over MAX_PROFILE_BYTES before anything of it is parsed."""
-    too_big = f"a profile may be at most 1 MB ({MAX_PROFILE_BYTES:,} bytes)"
+    too_big = f"a {what} may be at most 1 MB ({MAX_PROFILE_BYTES:,} bytes)"
     try:
         size = path.stat().st_size
         if size > MAX_PROFILE_BYTES:
@@ -225,7 +225,7 @@ def _read_text(source: str, path: Path) -> str:
     except InputError:
         raise
     except IsADirectoryError:
-        raise InputError(source, "is a directory, not a profile file") from None
+        raise InputError(source, f"is a directory, not a {what} file") from None
     except OSError as exc:
         raise InputError(source, f"cannot read the file: {exc.strerror or exc}") from None
     if len(data) > MAX_PROFILE_BYTES:
@@ -237,18 +237,24 @@ def _read_text(source: str, path: Path) -> str:
                                  f"{exc.start}); save it as UTF-8") from None
 
 
-def load_profile(path: str | Path) -> Profile:
-    """Read one profile file, refusing anything malformed with an InputError."""
+def read_data(path: str | Path, what: str = "profile",
+              expected: str = "'facts:' with fact names and values 1-5") -> Any:
+    """The parsed content of a YAML/JSON/TOML input file (a profile, a scenario…), or an InputError."""
     source = str(path)
     p = Path(path)
     kind = FORMATS.get(p.suffix.lower())
     if kind is None:
         raise InputError(source, f"unsupported file type {shown(p.suffix or '(none)')}; "
                                  "use .yaml, .yml, .json or .toml")
-    text = _read_text(source, p)
+    text = _read_text(source, p, what)
     if not text.strip():
-        raise InputError(source, "the file is empty; expected 'facts:' with fact names and values 1-5")
-    return profile_from_data(source, _parse(source, text, kind))
+        raise InputError(source, f"the file is empty; expected {expected}")
+    return _parse(source, text, kind)
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read one profile file, refusing anything malformed with an InputError."""
+    return profile_from_data(str(path), read_data(path))
 
 
 def parse_set(option: str) -> tuple[str, int | None]:
