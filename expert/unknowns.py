@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from knowledge.loader import knowledge
-from rules.evaluate import evaluate
+from rules.evaluate import compiled_evaluator
 from rules.model import RuleBase
 
 
@@ -46,11 +46,32 @@ def _contexts(rules: RuleBase, unknown: list[str], facts: Mapping[str, int]) -> 
 EXHAUSTIVE_UP_TO = 4  # unknown facts; beyond this the completions tried are the representative ones above
 
 
-def _every_completion(rules: RuleBase, unknown: list[str], facts: Mapping[str, int]) -> Iterator[dict[str, int]]:
-    """Every way to answer the unknown facts, one answer per group of answers the rules cannot tell apart."""
-    options = [[None, *(answers[0] for answers in rules.answer_classes.get(name, ()))] for name in unknown]
-    for combo in itertools.product(*options):
-        yield {**facts, **{n: v for n, v in zip(unknown, combo, strict=True) if v is not None}}
+def _options(rules: RuleBase, name: str) -> list[int | None]:
+    """Unknown, and one answer from each group of answers the rules cannot tell apart."""
+    return [None, *(answers[0] for answers in rules.answer_classes.get(name, ()))]
+
+
+def _completions_without(rules: RuleBase, name: str, unknown: list[str],
+                         facts: Mapping[str, int]) -> Iterator[dict[str, int]]:
+    """Every way to answer the unknown facts other than `name` (which stays unknown)."""
+    others = [u for u in unknown if u != name]
+    for combo in itertools.product(*(_options(rules, o) for o in others)):
+        yield {**facts, **{n: v for n, v in zip(others, combo, strict=True) if v is not None}}
+
+
+def _changes(rules: RuleBase, name: str, contexts: Iterable[dict[str, int]]) -> set[int]:
+    """The answers to `name` that change the outcome in at least one of `contexts` (where it is unknown)."""
+    run = compiled_evaluator(rules)
+    classes = rules.answer_classes.get(name, ())
+    found: set[int] = set()
+    for context in contexts:
+        outcome = run(context)
+        for answers in classes:
+            if answers[0] not in found and run({**context, name: answers[0]}) != outcome:
+                found.update(answers)
+        if len(found) == 5:
+            break
+    return found
 
 
 def decisive_unknowns(rules: RuleBase, facts: Mapping[str, int]) -> dict[str, tuple[int, ...]]:
@@ -60,20 +81,15 @@ def decisive_unknowns(rules: RuleBase, facts: Mapping[str, int]) -> dict[str, tu
     with more, the representative completions of `_contexts` are tried.
     """
     unknown = [name for name in knowledge().facts if name not in facts]
-    classes = rules.answer_classes
-    found: dict[str, set[int]] = {}
-    seen: set[tuple] = set()
-    exhaustive = len(unknown) <= EXHAUSTIVE_UP_TO
-    completions = _every_completion(rules, unknown, facts) if exhaustive else _contexts(rules, unknown, facts)
-    for base in completions:
-        for name in unknown:
-            context = {k: v for k, v in base.items() if k != name}
-            key = (name, tuple(sorted(context.items())))
-            if name not in classes or key in seen:  # a fact no rule tests changes nothing
-                continue
-            seen.add(key)
-            outcome = evaluate(rules, context)
-            for answers in classes[name]:
-                if evaluate(rules, {**context, name: answers[0]}) != outcome:
-                    found.setdefault(name, set()).update(answers)
-    return {name: tuple(sorted(found[name])) for name in unknown if name in found}
+    tested = [name for name in unknown if name in rules.answer_classes]  # a fact no rule tests changes nothing
+    result: dict[str, tuple[int, ...]] = {}
+    representative = None if len(unknown) <= EXHAUSTIVE_UP_TO else _contexts(rules, unknown, facts)
+    for name in tested:
+        if representative is None:
+            contexts: Iterable[dict[str, int]] = _completions_without(rules, name, unknown, facts)
+        else:
+            contexts = ({k: v for k, v in base.items() if k != name} for base in representative)
+        found = _changes(rules, name, contexts)
+        if found:
+            result[name] = tuple(sorted(found))
+    return result

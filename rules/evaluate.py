@@ -6,10 +6,13 @@ exactly — the same rules, in the same order, with the same facts — which the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from rules.model import RuleBase
+from rules.model import Condition, RuleBase
 from rules.trace import Firing, Run
+
+Evaluator = Callable[[Mapping[str, int]], tuple[int, frozenset[str]]]
+_COMPILED: dict[int, tuple[RuleBase, Evaluator]] = {}
 
 
 def level_of(rules: RuleBase, facts: Mapping[str, int]) -> int:
@@ -36,10 +39,49 @@ def diagnostic_codes(rules: RuleBase, facts: Mapping[str, int], level: int) -> f
     return frozenset(d.code for d in rules.diagnostics if _diagnostic_fires(rules, d, facts, level))
 
 
+def _test(c: Condition, names: dict[str, str]) -> str:
+    lo, hi = c.bounds
+    return f"{lo} <= {names[c.fact]} <= {hi}"  # an unknown fact reads as 0 and satisfies no condition
+
+
+def evaluator_source(rules: RuleBase) -> str:
+    """Python source of one function computing (level, codes) from the rule data, with every test inlined."""
+    facts = sorted({c.fact for r in rules.indicators for c in r.when} | {c.fact for d in rules.diagnostics
+                                                                         for c in d.when})
+    names = {fact: f"v{i}" for i, fact in enumerate(facts)}
+    lines = ["def evaluate(facts):", "    get = facts.get"]
+    lines += [f"    {names[f]} = get({f!r}, 0)" for f in facts]
+    lines.append("    level = 1")
+    indent = "    "
+    for n in range(2, 6):
+        tests = " and ".join(_test(c, names) for _, c in rules.conditions_of(n)) or "True"
+        lines += [f"{indent}if {tests}:", f"{indent}    level = {n}"]
+        indent += "    "
+    lines.append("    codes = set()")
+    for d in rules.diagnostics:
+        tests = [f"level in {tuple(sorted(d.at_levels))!r}"] + [_test(c, names) for c in d.when]
+        if d.majority_of_level:
+            conds = rules.conditions_of(d.majority_of_level)
+            count = " + ".join(f"({_test(c, names)})" for _, c in conds)
+            tests.append(f"2 * ({count}) > {len(conds)}")
+        lines += [f"    if {' and '.join(tests)}:", f"        codes.add({d.code!r})"]
+    lines.append("    return level, frozenset(codes)")
+    return "\n".join(lines) + "\n"
+
+
+def compiled_evaluator(rules: RuleBase) -> Evaluator:
+    """The rule base compiled once into a plain Python function (cached per rule base)."""
+    cached = _COMPILED.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        namespace: dict[str, object] = {}
+        exec(compile(evaluator_source(rules), "<branda rules>", "exec"), namespace)  # noqa: S102 - our own source
+        cached = _COMPILED[id(rules)] = (rules, namespace["evaluate"])  # type: ignore[assignment]
+    return cached[1]
+
+
 def evaluate(rules: RuleBase, facts: Mapping[str, int]) -> tuple[int, frozenset[str]]:
     """(level, diagnostic codes) exactly as the compiled experta rules conclude them."""
-    level = level_of(rules, facts)
-    return level, diagnostic_codes(rules, facts, level)
+    return compiled_evaluator(rules)(facts)
 
 
 def trace(rules: RuleBase, facts: Mapping[str, int]) -> Run:
