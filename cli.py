@@ -242,6 +242,59 @@ def plan(profile: str, target: str | None, sets: tuple[str, ...], fmt: str, lang
 # --- end whatif, graph, plan ---
 
 # --- batch ---
+@cli.command()
+@click.argument("file", metavar="FILE.csv")
+@click.option("--out", metavar="FILE", help="Write every organisation's result to FILE: .csv (the input columns "
+                                            "plus level, level_name, diagnostics) or .json (a list of assess objects).")
+@click.option("--engine", type=click.Choice(["fast", "experta"]), default="fast", show_default=True,
+              help="fast evaluates the rules in plain Python; experta runs the engine of record (slower, same results).")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes (default: 2 from 2,000 rows, else 1).")
+@output_options
+@click.pass_context
+def batch(ctx: click.Context, file: str, out: str | None, engine: str, jobs: int | None, fmt: str, lang: str) -> None:
+    """Assess every organisation in FILE.csv, one a row, and summarise the levels, diagnostics and blockers.
+
+    The header row is `organisation` and then fact names (any of them, in any order); an empty cell is an
+    unknown fact. Every row is checked first: any bad row is reported on its own line (file line, row,
+    column, value) and nothing is written.
+
+    \b
+    Examples:
+      branda batch survey.csv
+      branda batch survey.csv --out results.json --lang lt
+      branda batch survey.csv --out results.csv --format json
+    """
+    from pathlib import Path
+
+    from expert.batch import run_batch, summary_json, summary_text
+    from expert.csvio import Scan, out_format
+    from expert.errors import InputError
+
+    try:
+        kind = None if out is None else out_format(Path(out), Path(file))
+    except InputError as exc:
+        raise BadInput(str(exc)) from None
+    scan = Scan(Path(file))
+    bad = 0
+    for problem in scan.problems():
+        click.echo(f"branda: error: {problem}", err=True)
+        bad += 1
+    if bad:
+        ctx.exit(2)
+    stderr = click.get_text_stream("stderr")
+    if stderr.isatty():
+        with click.progressbar(length=scan.rows, label=_batch_label(lang), file=stderr) as bar:
+            summary = run_batch(scan, Path(out) if out else None, kind, lang, engine, jobs, bar.update)
+    else:
+        summary = run_batch(scan, Path(out) if out else None, kind, lang, engine, jobs)
+    emit(fmt, lambda: summary_text(summary, lang), lambda: summary_json(summary, lang))
+
+
+def _batch_label(lang: str) -> str:
+    from knowledge.loader import knowledge
+
+    return knowledge().texts["batch_progress"](lang)
 # --- end batch ---
 
 # --- interview, report ---

@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import product
+from typing import Any
 
 from expert.assess import Assessment, Gap, assess, gaps
 from expert.engine import Session, session
 from expert.profile import Profile
+from expert.render import gap_line
+from expert.serialize import gap_json
 from expert.transitions import Trigger, action_waves, complacency_triggers
+from knowledge.loader import knowledge
 from knowledge.transitions import Action, Milestone, transitions
 from rules.model import Condition, RuleBase
 
@@ -78,6 +82,8 @@ class Plan:
     path: tuple[int, ...]
     minimal_changes: tuple[ChangeSet, ...]
     steps: tuple[Step, ...]
+    current_risks: tuple[tuple[Trigger, int | None], ...] = ()  # fall-back triggers that already hold
+
 
     @property
     def start(self) -> int:
@@ -124,14 +130,15 @@ def minimal_change_sets(rules: RuleBase, facts: Mapping[str, int], target: int) 
     found: set[ChangeSet] = set()
     for combo in product(*(alternatives_of(rules, n) for n in range(2, target + 1))):
         by_fact: dict[str, list[Condition]] = {}
-        for cond in (c for conjunction in combo for c in conjunction):
+        first_failing: dict[str, int] = {}  # where a fact first fails, so changes read lowest level first
+        for i, cond in enumerate(c for conjunction in combo for c in conjunction):
             by_fact.setdefault(cond.fact, []).append(cond)
+            if not cond.holds(facts.get(cond.fact)):
+                first_failing.setdefault(cond.fact, i)
         choices = []
-        for fact, conds in by_fact.items():
-            value = facts.get(fact)
-            if not all(c.holds(value) for c in conds):
-                needed = needed_of(conds)
-                choices.append([Change(fact, value, new, needed) for new in candidate_values(conds, value)])
+        for fact in sorted(first_failing, key=first_failing.__getitem__):
+            conds, value = by_fact[fact], facts.get(fact)
+            choices.append([Change(fact, value, new, needed_of(conds)) for new in candidate_values(conds, value)])
         found.update(ChangeSet(tuple(pick)) for pick in product(*choices))
     kept = [s for s in found if not any(set(o.changes) < set(s.changes) for o in found)]
     return tuple(sorted(kept, key=ChangeSet.sort_key)[:MAX_ALTERNATIVES])
@@ -147,7 +154,7 @@ def verify(sess: Session, facts: Mapping[str, int], change_set: ChangeSet, targe
 
 def _step(sess: Session, facts: Mapping[str, int], start: int) -> Step:
     end = start + 1
-    requires = gaps(sess, dict(facts), start, end)
+    requires = gaps(sess.rules, dict(facts), start, end)
     unmet = {g.fact for g in requires}
     caps = transitions().capabilities
     actions = [a for a in transitions().actions_to(end) if unmet & set(caps[a.capability].facts)]
@@ -158,17 +165,151 @@ def _step(sess: Session, facts: Mapping[str, int], start: int) -> Step:
 def make_plan(profile: Profile, target: int | None = None, sess: Session | None = None) -> Plan:
     """The roadmap from the profile's level to `target` (default: the next level; level 5 stays at 5)."""
     sess = sess or session()
-    baseline = assess(profile, sess)
+    baseline = assess(profile)
     target = min(baseline.level + 1, 5) if target is None else target
     if not 1 <= target <= 5:
         raise ValueError(f"a target level is 1-5, not {target}")
     facts = dict(profile.facts)
+    held = tuple((t, facts.get(t.condition.fact)) for t in complacency_triggers(baseline.level)
+                 if t.condition.holds(facts.get(t.condition.fact)))
     if target <= baseline.level:
-        return Plan(baseline, target, (baseline.level,), (ChangeSet(()),), ())
+        return Plan(baseline, target, (baseline.level,), (ChangeSet(()),), (), held)
     sets = minimal_change_sets(sess.rules, facts, target)
     if not sets:
         raise PlanError(f"the rule conditions of levels 2-{target} cannot all hold together")
     for change_set in sets:
         verify(sess, facts, change_set, target)
     path = tuple(range(baseline.level, target + 1))
-    return Plan(baseline, target, path, sets, tuple(_step(sess, facts, n) for n in path[:-1]))
+    return Plan(baseline, target, path, sets, tuple(_step(sess, facts, n) for n in path[:-1]), held)
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    return knowledge().texts[key](lang).format(**values)
+
+
+def _level(n: int, lang: str) -> str:
+    return _t("plan_level", lang, level=n, name=knowledge().level(n).name(lang))
+
+
+def _level_is(n: int, lang: str) -> str:
+    return _t("plan_level_is", lang, level=n, name=knowledge().level(n).name(lang))
+
+
+def _quote(text: str, lang: str) -> str:
+    return _t("plan_quote", lang, text=text.strip().strip("„“”\"").strip())
+
+
+def change_json(c: Change) -> dict[str, Any]:
+    return {"fact": c.fact, "from": c.old, "to": c.new, "needed": c.needed}
+
+
+def _risk_json(trigger: Trigger, value: int | None, lang: str) -> dict[str, Any]:
+    fallback = transitions().complacency
+    return {"level": trigger.level, "kind": trigger.kind, "fact": trigger.condition.fact, "when": trigger.when,
+            "rule": trigger.rule, "value": value, "active": trigger.condition.holds(value),
+            "stressed": trigger.level == fallback.stressed_at, "advice": fallback.advice(lang),
+            "cites": fallback.cites(lang)}
+
+
+def step_json(step: Step, lang: str) -> dict[str, Any]:
+    return {
+        "from": step.start, "to": step.end, "name": knowledge().level(step.end).name(lang),
+        "requires": [gap_json(g, with_rule=True) for g in step.requires],
+        "actions": [{"id": a.id, "capability": a.capability, "wave": i, "text": a.text(lang), "cites": a.cites(lang)}
+                    for i, wave in enumerate(step.waves, 1) for a in wave],
+        "risks": [_risk_json(t, v, lang) for t, v in step.risks],
+        "milestone": step.milestone.text(lang) if step.milestone else None,
+    }
+
+
+def plan_json(plan: Plan, lang: str = "en") -> dict[str, Any]:
+    """The plan object of interface.md: from, to, path, minimal_changes, steps (and a few siblings)."""
+    lapse = transitions().lapse
+    return {
+        "organisation": plan.baseline.profile.organisation,
+        "from": plan.start, "to": plan.target, "path": list(plan.path),
+        "already_reached": plan.already,
+        "minimal_changes": [s.as_facts() for s in plan.minimal_changes],
+        "change_details": [[change_json(c) for c in s.changes] for s in plan.minimal_changes],
+        "steps": [step_json(s, lang) for s in plan.steps],
+        "current_risks": [_risk_json(t, v, lang) for t, v in plan.current_risks],
+        "keep": {"advice": lapse.advice(lang), "cites": lapse.cites(lang)},
+    }
+
+
+def _change_line(c: Change, lang: str) -> str:
+    if c.old is None:
+        return _t("plan_change_unknown", lang, fact=c.fact, new=c.new, needed=c.needed)
+    return _t("plan_change", lang, fact=c.fact, old=c.old, new=c.new, needed=c.needed)
+
+
+def _changes_text(plan: Plan, lang: str) -> list[str]:
+    sets = plan.minimal_changes
+    if len(sets) == 1:
+        lines = [_t("plan_changes_one", lang, level=plan.target, count=len(sets[0].changes))]
+        return lines + [f"  - {_change_line(c, lang)}" for c in sets[0].changes]
+    lines = [_t("plan_changes_many", lang, level=plan.target, count=len(sets))]
+    for i, s in enumerate(sets, 1):
+        lines.append("  " + _t("plan_alternative", lang, number=i, count=len(s.changes), movement=s.movement))
+        lines += [f"    - {_change_line(c, lang)}" for c in s.changes]
+    return lines
+
+
+def _step_text(step: Step, number: int, total: int, lang: str, advise: bool) -> list[str]:
+    caps = transitions().capabilities
+    lines = ["", _t("plan_step", lang, number=number, total=total, start=step.start, end=_level(step.end, lang))]
+    if not step.requires:
+        lines.append("  " + _t("plan_nothing_required", lang, level=step.end))
+    else:
+        lines.append("  " + _t("plan_requires", lang, count=len(step.requires)))
+        lines += [f"    - {gap_line(knowledge(), g, lang)}" for g in step.requires]
+        lines.append("  " + _t("plan_actions", lang))
+        for i, wave in enumerate(step.waves, 1):
+            lines.append("    " + _t("plan_wave_first" if i == 1 else "plan_wave_next", lang, wave=i))
+            for a in wave:
+                lines.append(f"      - {a.text(lang)}")
+                lines.append("        " + _t("plan_builds", lang, capability=caps[a.capability].name(lang),
+                                                quote=_quote(a.cites(lang), lang)))
+    fallback = transitions().complacency
+    for trigger, value in step.risks:
+        key = "plan_risk_stressed" if trigger.level == fallback.stressed_at else "plan_risk"
+        shown = _t("unknown_value", lang) if value is None else value
+        lines.append("  " + _t(key, lang, level=trigger.level, title=fallback.title(lang), condition=trigger.when,
+                               fact=trigger.condition.fact, value=shown))
+        if trigger.condition.holds(value):
+            lines.append("    " + _t("plan_risk_active", lang, fact=trigger.condition.fact, value=value))
+        if advise:  # the article's advice once per roadmap, at the first level it applies to
+            lines.append("    " + _t("plan_advice", lang, advice=fallback.advice(lang),
+                                     quote=_quote(fallback.cites(lang), lang)))
+            advise = False
+    if step.milestone:
+        lines.append("  " + _t("plan_milestone", lang, text=step.milestone.text(lang),
+                               quote=_quote(step.milestone.cites(lang), lang)))
+    return lines
+
+
+def plan_text(plan: Plan, lang: str = "en") -> str:
+    """The plan as a consultant's roadmap: where it stands, the smallest change, then step by step."""
+    kb = knowledge()
+    name = plan.baseline.profile.organisation or _t("unnamed_organisation", lang)
+    if plan.already:
+        key = "plan_top" if plan.start == 5 else "plan_already"
+        return _t(key, lang, organisation=name, current=_level_is(plan.start, lang), target=plan.target)
+    lines = [_t("plan_heading", lang, organisation=name, start=_level(plan.start, lang),
+                end=_level(plan.target, lang))]
+    titles = [kb.diagnostics[d.code].title(lang) for d in plan.baseline.diagnostics]
+    lines.append(_t("plan_now", lang, current=_level_is(plan.start, lang),
+                    diagnostics="; ".join(titles) if titles else _t("plan_no_diagnostics", lang)))
+    for trigger, value in plan.current_risks:
+        lines.append(_t("plan_hold_first", lang, level=plan.start, fact=trigger.condition.fact, value=value,
+                        condition=trigger.when))
+    lines.append(_t("plan_path", lang, path=" → ".join(map(str, plan.path))))
+    lines.append("")
+    lines += _changes_text(plan, lang)
+    lines.append(_t("plan_verified", lang, level=plan.target))
+    for i, step in enumerate(plan.steps, 1):
+        advise = not any(s.risks for s in plan.steps[:i - 1])
+        lines += _step_text(step, i, len(plan.steps), lang, advise)
+    lapse = transitions().lapse
+    lines += ["", _t("plan_keep", lang, advice=lapse.advice(lang), quote=_quote(lapse.cites(lang), lang))]
+    return "\n".join(lines)

@@ -94,11 +94,13 @@ def _requirement(rule: IndicatorRule, cond: Condition, lang: str) -> dict[str, A
 
 def _action(action: Action, wave: int, lang: str) -> dict[str, Any]:
     return {"id": action.id, "capability": action.capability, "wave": wave, "text": action.text(lang),
-            "cites": action.cites(lang)}
+            "cites": action.cites(lang), "text_en": action.text.en, "text_lt": action.text.lt,
+            "cites_en": action.cites.en, "cites_lt": action.cites.lt}
 
 
 def _trigger(t: Trigger) -> dict[str, Any]:
-    item = {"kind": t.kind, "fact": t.condition.fact, "condition": str(t.condition), "when": t.when, "rule": t.rule}
+    item: dict[str, Any] = {"kind": t.kind, "fact": t.condition.fact, "condition": str(t.condition),
+                            "when": t.when, "rule": t.rule}
     if t.kind == "complacency":
         item["stressed"] = t.level == transitions().complacency.stressed_at
     return item
@@ -203,7 +205,9 @@ def graph_text(lang: str = "en") -> str:
         lines.append("  " + _t("graph_move", lang, start=n, end=n + 1, name=kb.level(n + 1).name(lang)))
         lines += [f"    - {r['fact']} {r['needed']} ({r['title']})" for r in edge["requires"]]
         lines.append("    " + _t("graph_actions", lang))
-        lines += [f"      {a['wave']}. {a['text']}" for a in edge["actions"]]
+        for wave in sorted({a["wave"] for a in edge["actions"]}):
+            lines.append("      " + _t("graph_action_wave", lang, wave=wave))
+            lines += [f"        - {a['text']}" for a in edge["actions"] if a["wave"] == wave]
     lines += ["", _t("graph_fallbacks", lang)]
     for n in range(2, 6):
         triggers = g.edges[n, n - 1]["triggers"]

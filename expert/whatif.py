@@ -1,0 +1,225 @@
+"""What-if scenarios: assess a profile before and after a set of fact changes and compare the conclusions.
+
+The baseline file is only read, never written. Scenario files are validated as strictly as profiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from expert.assess import Assessment, assess
+from expert.errors import InputError, closest
+from expert.profile import (
+    FORMATS,
+    MAX_PROFILE_BYTES,
+    Profile,
+    _parse,
+    check_fact_name,
+    check_value,
+    parse_set,
+)
+from expert.serialize import assessment_json
+from knowledge.loader import knowledge
+from rules.model import IndicatorRule, rulebase
+from rules.trace import Firing
+
+SCENARIO_KEYS = ("name", "changes")
+SET_SCENARIO = "--set"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of fact changes (None makes a fact unknown)."""
+
+    name: str
+    changes: Mapping[str, int | None]
+    source: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One scenario against the baseline: both assessments, the changes, the conclusions gained and lost."""
+
+    scenario: Scenario
+    before: Assessment
+    after: Assessment
+    changes: dict[str, tuple[int | None, int | None]]
+    gained: tuple[str, ...]
+    lost: tuple[str, ...]
+    rules_gained: tuple[str, ...]
+    rules_lost: tuple[str, ...]
+
+
+def scenario_from_sets(options: Iterable[str]) -> Scenario:
+    """The --set NAME=VALUE options as one scenario."""
+    return Scenario(SET_SCENARIO, dict(parse_set(o) for o in options), SET_SCENARIO)
+
+
+def _read(source: str) -> Any:
+    path = Path(source)
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise InputError(source, f"unsupported file type '{path.suffix}'; use .yaml, .yml, .json or .toml")
+    try:
+        if path.stat().st_size > MAX_PROFILE_BYTES:
+            raise InputError(source, f"the file is {path.stat().st_size:,} bytes; a scenario may be at most 1 MB")
+        text = path.read_bytes().decode("utf-8-sig")
+    except InputError:
+        raise
+    except UnicodeDecodeError:
+        raise InputError(source, "the file is not UTF-8 text") from None
+    except IsADirectoryError:
+        raise InputError(source, "is a directory, not a scenario file") from None
+    except OSError as exc:
+        raise InputError(source, f"cannot read the file: {exc.strerror}") from None
+    if not text.strip():
+        raise InputError(source, "the file is empty; expected 'name:' and 'changes:' with fact names and values 1-5")
+    return _parse(source, text, kind)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read one scenario file (`name:` and `changes:` {fact: value}), refusing anything malformed."""
+    source = str(path)
+    data = _read(source)
+    if not isinstance(data, dict):
+        raise InputError(source, "a scenario must be a mapping with 'changes:' (and optional 'name:')")
+    for key in data:
+        if key not in SCENARIO_KEYS:
+            hint = closest(str(key), SCENARIO_KEYS)
+            raise InputError(source, f"unknown top-level key '{key}'{hint}; allowed: {', '.join(SCENARIO_KEYS)}")
+    raw = data.get("changes")
+    if not isinstance(raw, dict) or not raw:
+        raise InputError(source, "'changes' must be a non-empty mapping of fact names to values 1-5 (empty = unknown)")
+    name = data.get("name", Path(source).stem)
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(source, "'name' must be text")
+    changes = {check_fact_name(source, fact): check_value(source, fact, value) for fact, value in raw.items()}
+    return Scenario(name.strip(), changes, source)
+
+
+def _concluded(firings: Sequence[Firing]) -> dict[str, None]:
+    return dict.fromkeys(c for f in firings for c in f.concludes)
+
+
+def _difference(first: Iterable[str], second: Iterable[str]) -> tuple[str, ...]:
+    other = set(second)
+    return tuple(x for x in first if x not in other)
+
+
+def compare(profile: Profile, scenario: Scenario, before: Assessment | None = None) -> Comparison:
+    """Assess `profile` and `profile` with the scenario's changes (experta); the profile itself is left as it is."""
+    before = before or assess(profile)
+    after = assess(profile.with_facts(scenario.changes))
+    changes = {name: (profile.facts.get(name), value) for name, value in scenario.changes.items()}
+    then, now = _concluded(before.firings), _concluded(after.firings)
+    rules_then, rules_now = [f.rule for f in before.firings], [f.rule for f in after.firings]
+    return Comparison(scenario, before, after, changes, _difference(now, then), _difference(then, now),
+                      _difference(rules_now, rules_then), _difference(rules_then, rules_now))
+
+
+def compare_all(profile: Profile, scenarios: Sequence[Scenario]) -> tuple[Comparison, ...]:
+    """Every scenario against the same baseline assessment."""
+    before = assess(profile)
+    return tuple(compare(profile, s, before) for s in scenarios)
+
+
+def comparison_json(c: Comparison, lang: str = "en") -> dict[str, Any]:
+    """The whatif object of interface.md, with the scenario's name and the rules that started or stopped firing."""
+    return {
+        "scenario": c.scenario.name,
+        "before": assessment_json(c.before, lang),
+        "after": assessment_json(c.after, lang),
+        "changes": {name: [old, new] for name, (old, new) in c.changes.items()},
+        "conclusions": {"gained": list(c.gained), "lost": list(c.lost)},
+        "rules": {"gained": list(c.rules_gained), "lost": list(c.rules_lost)},
+    }
+
+
+def whatif_json(comparisons: Sequence[Comparison], lang: str = "en") -> Any:
+    """One scenario: the whatif object; several: a list of them, in the order given."""
+    items = [comparison_json(c, lang) for c in comparisons]
+    return items[0] if len(items) == 1 else items
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    return knowledge().texts[key](lang).format(**values)
+
+
+def conclusion_text(conclusion: str, lang: str) -> str:
+    """A conclusion id in words: 'indicator:x' by its rule's title, 'reached:3' as 'level 3 reached', ..."""
+    kind, _, key = conclusion.partition(":")
+    if kind == "indicator":
+        rule = next(r for r in rulebase().indicators if r.concludes == conclusion)
+        assert isinstance(rule, IndicatorRule)
+        return f"{rule.title(lang)} [{rule.name}]"
+    if kind == "diagnostic":
+        return _t("whatif_diagnostic", lang, title=knowledge().diagnostics[key].title(lang), code=key)
+    return _t(f"whatif_{kind}", lang, level=key)
+
+
+def _cells(a: Assessment, lang: str) -> list[list[str]]:
+    level = _t("whatif_level_value", lang, level=a.level, name=knowledge().level(a.level).name(lang))
+    codes = list(a.codes) or [_t("whatif_none", lang)]
+    ready = _t("answer_yes" if a.cx_system_ready else "answer_no", lang)
+    return [[level], codes, [ready]]
+
+
+def _table(comparisons: Sequence[Comparison], lang: str) -> list[str]:
+    labels = [_t("whatif_row_level", lang), _t("whatif_row_diagnostics", lang), _t("whatif_row_ready", lang)]
+    heads = [_t("whatif_before", lang)] + [_column_name(c, len(comparisons), lang) for c in comparisons]
+    columns = [_cells(comparisons[0].before, lang)] + [_cells(c.after, lang) for c in comparisons]
+    first = max(map(len, labels))
+    widths = [max(len(line) for cell in [[head], *col] for line in cell)
+              for head, col in zip(heads, columns, strict=True)]
+    gap = "   "
+    lines = [" " * first + gap + gap.join(h.ljust(w) for h, w in zip(heads, widths, strict=True)).rstrip()]
+    for row, label in enumerate(labels):
+        height = max(len(col[row]) for col in columns)
+        for i in range(height):
+            cells = [(col[row][i] if i < len(col[row]) else "").ljust(w)
+                     for col, w in zip(columns, widths, strict=True)]
+            lines.append(((label if i == 0 else "").ljust(first) + gap + gap.join(cells)).rstrip())
+    return lines
+
+
+def _column_name(c: Comparison, count: int, lang: str) -> str:
+    if count == 1 and c.scenario.name == SET_SCENARIO:
+        return _t("whatif_after", lang)
+    return c.scenario.name
+
+
+def _value(value: int | None, lang: str) -> str:
+    return _t("unknown_value", lang) if value is None else str(value)
+
+
+def _details(c: Comparison, count: int, lang: str) -> list[str]:
+    lines = [""]
+    if count > 1 or c.scenario.name != SET_SCENARIO:
+        lines.append(_t("whatif_scenario", lang, name=c.scenario.name, source=c.scenario.source))
+    lines.append(_t("whatif_changes", lang))
+    for name, (old, new) in c.changes.items():
+        key = "whatif_change_same" if old == new else "whatif_change"
+        lines.append("  - " + _t(key, lang, fact=name, old=_value(old, lang), new=_value(new, lang)))
+    if not c.gained and not c.lost:
+        lines.append(_t("whatif_no_conclusion_changed", lang))
+    if c.gained:
+        lines.append(_t("whatif_gained", lang))
+        lines += [f"  + {conclusion_text(x, lang)}" for x in c.gained]
+    if c.lost:
+        lines.append(_t("whatif_lost", lang))
+        lines += [f"  - {conclusion_text(x, lang)}" for x in c.lost]
+    return lines
+
+
+def whatif_text(comparisons: Sequence[Comparison], lang: str = "en") -> str:
+    """Before and after side by side (level, diagnostics, readiness), then each scenario's changes and conclusions."""
+    base = comparisons[0].before.profile
+    name = base.organisation or _t("unnamed_organisation", lang)
+    lines = [_t("whatif_heading", lang, organisation=name, source=base.source), ""]
+    lines += _table(comparisons, lang)
+    for c in comparisons:
+        lines += _details(c, len(comparisons), lang)
+    return "\n".join(lines)

@@ -1,0 +1,260 @@
+"""The transition graph a consultant reads: five levels, moves between neighbours, fall-backs, actions in order."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from conftest import EXAMPLES, ROOT
+
+from cli import cli
+from expert.transitions import action_waves, prerequisite_dag, transition_graph
+from knowledge.loader import KnowledgeError, knowledge
+from knowledge.transitions import TRANSITIONS_FILE, load_transitions, transitions
+from rules.model import rulebase
+
+ARTICLE = ROOT.parent / "shared" / "domain" / "source-article.lt.txt"
+FORWARD = [(n, n + 1) for n in range(1, 5)]
+FALLBACK = [(n, n - 1) for n in range(2, 6)]
+
+
+def edges_of(g: nx.DiGraph, kind: str) -> list[tuple[int, int]]:
+    return sorted((u, v) for u, v, d in g.edges(data=True) if d["kind"] == kind)
+
+
+# --- the graph ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+def test_the_graph_has_the_five_levels_with_their_names(lang):
+    g = transition_graph(lang)
+    kb = knowledge()
+    assert sorted(g.nodes) == [1, 2, 3, 4, 5]
+    for n, data in g.nodes(data=True):
+        assert data["level"] == n and isinstance(data["level"], int)
+        assert (data["name"], data["name_en"], data["name_lt"]) == (
+            kb.level(n).name(lang), kb.level(n).name.en, kb.level(n).name.lt)
+
+
+def test_forward_edges_join_only_neighbours_and_every_level_above_one_can_fall_back():
+    g = transition_graph()
+    assert edges_of(g, "forward") == FORWARD
+    assert edges_of(g, "fallback") == FALLBACK
+    assert g.number_of_edges() == len(FORWARD) + len(FALLBACK)
+
+
+@pytest.mark.parametrize("start,end", FORWARD)
+def test_a_forward_move_requires_exactly_the_rule_conditions_of_the_level_it_reaches(start, end):
+    requires = transition_graph().edges[start, end]["requires"]
+    from_rules = [(c.fact, c.needed, r.name) for r, c in rulebase().conditions_of(end)]
+    assert [(x["fact"], x["needed"], x["rule"]) for x in requires] == from_rules
+
+
+@pytest.mark.parametrize("start,end", FORWARD)
+def test_a_forward_move_carries_the_articles_actions_for_it_in_both_languages(start, end):
+    actions = transition_graph("lt").edges[start, end]["actions"]
+    expected = transitions().actions_to(end)
+    assert sorted(a["id"] for a in actions) == sorted(a.id for a in expected)
+    for item in actions:
+        action = next(a for a in expected if a.id == item["id"])
+        assert (item["text"], item["text_en"], item["cites_lt"]) == (action.text.lt, action.text.en, action.cites.lt)
+
+
+@pytest.mark.parametrize("level", range(2, 6))
+def test_a_fall_back_is_triggered_when_any_condition_of_the_level_lapses(level):
+    triggers = transition_graph().edges[level, level - 1]["triggers"]
+    lapses = [(t["condition"], t["rule"]) for t in triggers if t["kind"] == "lapse"]
+    assert lapses == [(str(c), r.name) for r, c in rulebase().conditions_of(level)]
+
+
+def test_a_lapse_is_the_opposite_of_the_condition_on_the_scale():
+    triggers = transition_graph().edges[2, 1]["triggers"]
+    for t in triggers:
+        fact, op, threshold = re.match(r"(\w+) (>=|<=) (\d)", t["when"]).groups()
+        condition = next(c for _, c in rulebase().conditions_of(2) if str(c) == t["condition"])
+        for value in range(1, 6):
+            pulled = value <= int(threshold) if op == "<=" else value >= int(threshold)
+            assert pulled == (not condition.holds(value))
+
+
+def test_complacency_is_read_from_the_regression_risk_rule_and_stressed_at_level_4():
+    rule = next(d for d in rulebase().diagnostics if d.code == transitions().complacency.diagnostic)
+    g = transition_graph()
+    for level in range(2, 6):
+        found = [t for t in g.edges[level, level - 1]["triggers"] if t["kind"] == "complacency"]
+        if level in rule.at_levels:
+            assert [(t["condition"], t["rule"]) for t in found] == [(str(c), rule.name) for c in rule.when]
+            assert [t["stressed"] for t in found] == [level == 4] * len(found)
+        else:
+            assert found == []
+    assert transitions().complacency.stressed_at == 4  # the article: "Ypač ketvirtą lygį pasiekusios įmonės ..."
+
+
+# --- the capability DAG and the actions --------------------------------------------------------------
+
+
+def test_the_capability_prerequisites_form_a_dag():
+    dag = prerequisite_dag()
+    assert nx.is_directed_acyclic_graph(dag)
+    assert set(dag.nodes) == set(transitions().capabilities)
+
+
+@pytest.mark.parametrize("level", range(2, 6))
+def test_every_condition_of_a_level_is_addressed_by_an_action_of_the_move_into_it(level):
+    caps = transitions().capabilities
+    addressed = {f for a in transitions().actions_to(level) for f in caps[a.capability].facts}
+    assert {c.fact for _, c in rulebase().conditions_of(level)} <= addressed
+
+
+@pytest.mark.parametrize("level", range(2, 6))
+def test_no_action_comes_before_an_action_it_needs(level):
+    ancestors = {c: nx.ancestors(prerequisite_dag(), c) for c in transitions().capabilities}
+    waves = action_waves(transitions().actions_to(level))
+    assert sum(map(len, waves)) == len(transitions().actions_to(level))
+    for i, wave in enumerate(waves):
+        later = {a.capability for w in waves[i:] for a in w}
+        for action in wave:
+            assert not ancestors[action.capability] & later, action.id
+        if i:  # each later wave has a reason to wait: something it needs is in an earlier wave
+            earlier = {a.capability for w in waves[:i] for a in w}
+            assert all(ancestors[a.capability] & earlier for a in wave)
+
+
+def normalise(text: str) -> str:
+    return " ".join(re.sub(r"[„“”\"]", "", text).split())
+
+
+@pytest.mark.skipif(not ARTICLE.exists(), reason="the article is in shared/domain beside the checkout")
+def test_every_citation_is_verbatim_from_the_lithuanian_article():
+    article = normalise(ARTICLE.read_text(encoding="utf-8"))
+    tr = transitions()
+    cited = [a.cites.lt for a in tr.actions] + [tr.complacency.cites.lt, tr.lapse.cites.lt]
+    cited += [m.cites.lt for m in tr.milestones.values()]
+    for text in cited:
+        assert normalise(text).rstrip(".") in article, text
+
+
+# --- load-time validation ----------------------------------------------------------------------------
+
+
+def broken(tmp_path: Path, old: str, new: str) -> Path:
+    text = TRANSITIONS_FILE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "transitions.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+CYCLE = ("  ownership:\n    name: {en: \"ownership of customer orientation\", "
+         "lt: \"atsakomybė už orientaciją į klientą\"}\n    facts: [cx_ownership]\n    requires: []")
+
+
+@pytest.mark.parametrize("old,new,key,problem", [
+    (CYCLE, CYCLE.replace("requires: []", "requires: [super_strategy]"), "capabilities.ownership.requires",
+     "prerequisite cycle: ownership requires super_strategy"),
+    ("requires: [ownership]", "requires: [owner_ship]", "capabilities.customer_orientation.requires[0]",
+     "unknown capability 'owner_ship'"),
+    ("capability: cooperation", "capability: coop", "actions.unblock_communication.capability",
+     "unknown capability 'coop'"),
+    ("facts: [touchpoint_data]", "facts: [touchpoints]", "capabilities.touchpoint_data.facts[0]",
+     "unknown fact 'touchpoints'"),
+    ("    name: {en: \"cooperation\", lt: \"bendradarbiavimas\"}", "    name: {en: \"cooperation\"}",
+     "capabilities.cooperation.name.lt", "missing translation"),
+    ("  - id: grow_people\n    to: 5", "  - id: grow_people\n    level: 5\n    to: 5",
+     f"actions[{[a.id for a in transitions().actions].index('grow_people')}].level",
+     "unknown key"),
+    ("diagnostic: regression_risk", "diagnostic: regresion_risk", "fallbacks.complacency.diagnostic",
+     "unknown diagnostic code 'regresion_risk'"),
+    ("  - id: exceed_expectations\n    to: 5", "  - id: exceed_expectations\n    to: 6",
+     "actions.exceed_expectations.to", "must be the level the move reaches, 2-5"),
+])
+def test_a_broken_transitions_file_is_refused_at_load_naming_the_file_and_key(tmp_path, old, new, key, problem):
+    with pytest.raises(KnowledgeError) as caught:
+        load_transitions(broken(tmp_path, old, new))
+    assert caught.value.file.endswith("/transitions.yaml")
+    assert caught.value.key == key
+    assert caught.value.problem.startswith(problem)
+
+
+def test_a_longer_cycle_is_named_in_full(tmp_path):
+    path = broken(tmp_path, "requires: [touchpoint_data, continuous_improvement, people_development]",
+                  "requires: [touchpoint_data, continuous_improvement, people_development]\n"
+                  "  loop:\n    name: {en: a, lt: a}\n    facts: [complacency]\n    requires: [exceeding_expectations]")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    facts: [cx_ownership]\n    requires: []", "    facts: [cx_ownership]\n    requires: [loop]"),
+        encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_transitions(path)
+    message = str(caught.value)
+    assert "transitions.yaml: capabilities." in message and "prerequisite cycle" in message
+    chain = message.split("prerequisite cycle: ")[1].split(" requires ")
+    assert chain[0] == chain[-1] and {"ownership", "loop", "exceeding_expectations"} <= set(chain)
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+
+def test_graph_prints_a_summary_for_people_by_default(runner):
+    result = runner.invoke(cli, ["graph"])
+    assert result.exit_code == 0
+    out = result.output
+    assert out.startswith(knowledge().texts["graph_heading"]("en") + "\n")
+    assert '  3 → 4 "Towards analysis" requires:\n    - quantitative_goals >= 4 (' in out
+    assert "  4 → 3 when any condition of level 4 lapses: quantitative_goals <= 3, " in out
+    assert "    or when complacency >= 4 (Resting on laurels; the article warns about this level above all)\n" in out
+
+
+def test_graph_speaks_lithuanian(runner):
+    out = runner.invoke(cli, ["graph", "--lang", "lt"]).output
+    assert "  1 → 2 „Vienose rankose“ reikalauja:\n" in out
+    assert "Gebėjimų prielaidos" in out
+
+
+def test_graph_json_is_networkx_node_link_data_with_integer_levels(runner):
+    result = runner.invoke(cli, ["graph", "--format", "json"])
+    data = json.loads(result.output)
+    g = nx.node_link_graph(data, edges="edges")
+    assert sorted(g.nodes) == [1, 2, 3, 4, 5]
+    assert all(type(d["level"]) is int for _, d in g.nodes(data=True))
+    assert edges_of(g, "forward") == FORWARD and edges_of(g, "fallback") == FALLBACK
+
+
+def test_graph_graphml_parses_back_with_scalar_attributes(runner):
+    result = runner.invoke(cli, ["graph", "--format", "graphml", "--lang", "lt"])
+    assert result.exit_code == 0
+    g = nx.parse_graphml(result.output)
+    assert sorted(g.nodes) == ["1", "2", "3", "4", "5"]
+    assert [g.nodes[n]["level"] for n in sorted(g.nodes)] == [1, 2, 3, 4, 5]
+    assert g.nodes["2"]["name"] == "Vienose rankose"
+    assert "cx_ownership >= 4" in g.edges["1", "2"]["requires"]
+    assert "complacency >= 4" in g.edges["4", "3"]["triggers"]
+
+
+@pytest.mark.parametrize("fmt,forward,fallback", [("dot", " -> ", "style=dashed"), ("mermaid", " -->|", " -.->|")])
+def test_graph_dot_and_mermaid_draw_four_moves_forward_and_four_back(runner, fmt, forward, fallback):
+    out = runner.invoke(cli, ["graph", "--format", fmt]).output
+    lines = out.splitlines()
+    assert lines[0] == {"dot": "digraph transitions {", "mermaid": "flowchart LR"}[fmt]
+    assert sum(forward in line for line in lines) == (8 if fmt == "dot" else 4)
+    assert sum(fallback in line for line in lines) == 4
+    assert "cx_ownership >= 4" in out
+
+
+def test_graph_refuses_an_unknown_format(runner):
+    result = runner.invoke(cli, ["graph", "--format", "png"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+def test_assessing_never_imports_networkx():
+    example = sorted(EXAMPLES.glob("*.y*ml"))[0]
+    code = ("import sys; from click.testing import CliRunner; import cli; "
+            f"r = CliRunner().invoke(cli.cli, ['assess', {str(example)!r}]); "
+            "assert r.exit_code == 0, r.output; print('networkx' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -1,0 +1,321 @@
+"""The plan: a consultant asks how to get to the next level (or level N) and gets the smallest changes and a roadmap.
+
+Golden files: tests/golden/plan_<example>_<lang>.txt hold `branda plan` on every bundled example. After a
+deliberate change to the rules, the transitions or the texts, regenerate them and read the diff:
+
+    BRANDA_REGEN_GOLDEN=1 .venv/bin/python -m pytest tests/test_plan.py -q -k golden
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from itertools import combinations, product
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from conftest import EXAMPLES, ROOT
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import expert.plan as plan_module
+from cli import cli
+from expert.engine import Session, session
+from expert.plan import Change, ChangeSet, PlanError, candidate_values, make_plan, minimal_change_sets
+from expert.profile import Profile, load_profile
+from expert.transitions import prerequisite_dag
+from knowledge.loader import knowledge
+from knowledge.transitions import transitions
+from rules.evaluate import level_of
+from rules.model import Condition, rulebase
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+REGENERATE = os.environ.get("BRANDA_REGEN_GOLDEN") == "1"
+EXAMPLE_FILES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in {".yaml", ".yml", ".json", ".toml"})
+RULES = rulebase()
+
+LEVEL_2 = """\
+organisation: UAB Bandymas
+facts:
+  customer_focus: 4
+  cx_ownership: 5
+  process_standardisation: 3
+  resistance: 2
+  cx_strategy: 3
+  collaboration: 3
+  quick_wins_focus: 5
+  internal_alignment: 2
+"""
+
+
+def conditions_up_to(target: int) -> dict[str, list[Condition]]:
+    found: dict[str, list[Condition]] = {}
+    for n in range(2, target + 1):
+        for _, c in RULES.conditions_of(n):
+            found.setdefault(c.fact, []).append(c)
+    return found
+
+
+def applied(facts: dict[str, int], changes: dict[str, int | None]) -> dict[str, int]:
+    return {k: v for k, v in {**facts, **changes}.items() if v is not None}
+
+
+def plan_json(runner, *args: str) -> dict:
+    result = runner.invoke(cli, ["plan", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+# --- the smallest change sets are exact -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("conditions,value,expected", [
+    ([">= 3"], 2, (3,)),            # up to the threshold, no further
+    ([">= 3"], None, (3,)),         # unknown: the value the condition names
+    ([">= 3", ">= 4"], 1, (4,)),    # every condition of the fact up to the target
+    (["<= 3"], 5, (3,)),            # a symptom comes down
+    ([">= 2", "<= 4"], 5, (4,)),
+    ([">= 2", "<= 4"], None, (2, 4)),  # unknown between two bounds: both are alternatives
+    ([">= 4", "<= 3"], 3, ()),      # contradictory conditions: no value
+])
+def test_a_fact_moves_to_the_nearest_value_meeting_all_its_conditions(conditions, value, expected):
+    conds = [Condition("x", text[:2], int(text[3])) for text in conditions]
+    assert candidate_values(conds, value) == expected
+
+
+@st.composite
+def near_target(draw):
+    """A profile that misses `target` by one to three facts, and the target."""
+    target = draw(st.integers(2, 5))
+    needed = conditions_up_to(target)
+    facts: dict[str, int | None] = {}
+    for fact, conds in needed.items():
+        low = max((c.threshold for c in conds if c.op == ">="), default=1)
+        high = min((c.threshold for c in conds if c.op == "<="), default=5)
+        facts[fact] = draw(st.integers(low, high))
+    for fact in knowledge().facts:
+        if fact not in needed:
+            facts[fact] = draw(st.none() | st.integers(1, 5))
+    broken = draw(st.lists(st.sampled_from(sorted(needed)), min_size=1, max_size=3, unique=True))
+    for fact in broken:
+        facts[fact] = draw(st.none() | st.integers(1, 5))
+    known = {k: v for k, v in facts.items() if v is not None}
+    assume(level_of(RULES, known) < target)
+    return known, target
+
+
+def movement(facts: dict[str, int], changes: dict[str, int]) -> int:
+    return sum(Change(k, facts.get(k), v).movement for k, v in changes.items())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(case=near_target())
+def test_every_change_set_reaches_the_target_and_no_smaller_one_does(case):
+    facts, target = case
+    plan = make_plan(Profile(facts=facts), target)
+    sets = plan.minimal_changes
+    assert sets and [len(s.changes) for s in sets] == sorted(len(s.changes) for s in sets)
+    for change_set in sets:  # each reaches the target in experta, the engine of record
+        assert session().run({**facts, **change_set.as_facts()}).level >= target
+    smallest = len(sets[0].changes)
+    candidates = sorted(conditions_up_to(target))  # no other fact can change the level
+    for size in range(smallest + (1 if smallest <= 2 else 0)):
+        for chosen in combinations(candidates, size):
+            for values in product(range(1, 6), repeat=size):
+                changes = dict(zip(chosen, values, strict=True))
+                if any(facts.get(k) == v for k, v in changes.items()):
+                    continue  # not a change
+                if level_of(RULES, {**facts, **changes}) >= target:
+                    assert size == smallest, f"{changes} reaches {target} with fewer changes than {sets[0]}"
+                    assert movement(facts, changes) >= sets[0].movement
+
+
+def test_the_engine_runs_only_to_assess_and_to_verify(monkeypatch, write_profile):
+    calls = []
+    original = Session.run
+    monkeypatch.setattr(Session, "run", lambda self, facts: calls.append(facts) or original(self, facts))
+    plan = make_plan(load_profile(write_profile(LEVEL_2)), 5)
+    assert len(calls) == 1 + len(plan.minimal_changes)
+
+
+def test_alternative_ways_to_a_level_are_enumerated_fewest_facts_first(monkeypatch):
+    own = tuple(c for _, c in RULES.conditions_of(2))
+    lighter = (Condition("cx_ownership", ">=", 4), Condition("collaboration", ">=", 5))
+    heavier = (*own, Condition("it_systems", ">=", 4))  # contains the rule set's change: left out
+    monkeypatch.setattr(plan_module, "alternatives_of",
+                        lambda rules, level: (own, lighter, heavier) if level == 2 else (own,))
+    facts = {"customer_focus": 2, "cx_ownership": 1, "process_standardisation": 3, "resistance": 2,
+             "cx_strategy": 3, "collaboration": 3}
+    sets = minimal_change_sets(RULES, facts, 2)
+    # both change two facts; the rule set's moves 1 + 3 steps on the scale, the lighter one 3 + 2
+    assert [s.as_facts() for s in sets] == [{"customer_focus": 3, "cx_ownership": 4},
+                                           {"cx_ownership": 4, "collaboration": 5}]
+    assert [s.movement for s in sets] == [4, 5]
+
+
+def test_a_change_set_the_engine_does_not_confirm_is_an_internal_error_never_shown(monkeypatch, runner,
+                                                                                    write_profile):
+    lighter = (Condition("cx_ownership", ">=", 4),)  # the engine still needs all of level 2
+    def alternatives(rules, level):
+        return (lighter,) if level == 2 else (tuple(c for _, c in rules.conditions_of(level)),)
+
+    monkeypatch.setattr(plan_module, "alternatives_of", alternatives)
+    profile = write_profile("facts:\n  cx_ownership: 1\n")
+    with pytest.raises(PlanError, match="should reach level 2, the engine concluded 1"):
+        make_plan(load_profile(profile))
+    result = runner.invoke(cli, ["plan", str(profile)])
+    assert result.exit_code == 1 and isinstance(result.exception, PlanError)
+    assert result.stdout == ""
+
+
+# --- the roadmap -------------------------------------------------------------------------------------
+
+
+def test_the_default_target_is_the_next_level(runner, write_profile):
+    data = plan_json(runner, str(write_profile(LEVEL_2)))
+    assert (data["from"], data["to"], data["path"]) == (2, 3, [2, 3])
+    assert [(s["from"], s["to"]) for s in data["steps"]] == [(2, 3)]
+
+
+def test_a_plan_over_several_levels_has_one_step_per_move(runner, write_profile):
+    data = plan_json(runner, str(write_profile(LEVEL_2)), "--target", "5")
+    assert data["path"] == [2, 3, 4, 5]
+    assert [(s["from"], s["to"]) for s in data["steps"]] == [(2, 3), (3, 4), (4, 5)]
+    facts = load_profile(write_profile(LEVEL_2)).facts
+    for step in data["steps"]:
+        unmet = [(c.fact, facts.get(c.fact), c.needed, r.name) for r, c in RULES.conditions_of(step["to"])
+                 if not c.holds(facts.get(c.fact))]
+        assert [(g["fact"], g["value"], g["needed"], g["rule"]) for g in step["requires"]] == unmet
+
+
+def test_each_steps_actions_come_in_prerequisite_waves_and_address_what_is_unmet(runner, write_profile):
+    data = plan_json(runner, str(write_profile(LEVEL_2)), "--target", "5")
+    caps = transitions().capabilities
+    dag = prerequisite_dag()
+    for step in data["steps"]:
+        wave_of = {a["capability"]: a["wave"] for a in step["actions"]}
+        for cap, wave in wave_of.items():
+            for before in nx.ancestors(dag, cap) & set(wave_of):
+                assert wave_of[before] < wave
+        addressed = {f for a in step["actions"] for f in caps[a["capability"]].facts}
+        assert {g["fact"] for g in step["requires"]} <= addressed
+        assert [a["wave"] for a in step["actions"]] == sorted(a["wave"] for a in step["actions"])
+
+
+def test_the_fall_back_risk_is_flagged_on_the_way_especially_at_level_4(runner, write_profile):
+    data = plan_json(runner, str(write_profile(LEVEL_2 + "  complacency: 4\n")), "--target", "5")
+    risks = {s["to"]: s["risks"] for s in data["steps"]}
+    regression = next(d for d in RULES.diagnostics if d.code == "regression_risk")
+    for level, found in risks.items():
+        assert bool(found) == (level in regression.at_levels)
+        for risk in found:
+            assert (risk["fact"], risk["value"], risk["active"], risk["stressed"]) == ("complacency", 4, True,
+                                                                                        level == 4)
+
+
+def test_plan_minimal_changes_reach_the_target_through_whatif(runner, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    for example in EXAMPLE_FILES:
+        current = plan_json(runner, str(example.relative_to(ROOT)))["from"]
+        for target in range(current + 1, 6):
+            data = plan_json(runner, str(example.relative_to(ROOT)), "--target", str(target))
+            for changes in data["minimal_changes"]:
+                sets = [f"--set={k}={v}" for k, v in changes.items()]
+                result = runner.invoke(cli, ["whatif", str(example.relative_to(ROOT)), *sets, "--format", "json"])
+                assert json.loads(result.output)["after"]["level"] >= target, (example.name, target)
+
+
+def test_a_target_already_reached_says_so_and_exits_0(runner, write_profile):
+    result = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2)), "--target", "2"])
+    assert result.exit_code == 0
+    assert result.output == ("UAB Bandymas is at level 2 \"In one pair of hands\", so the target, level 2, is "
+                             "already reached: there is nothing to plan. Without --target, branda plan shows the way "
+                             "to the next level.\n")
+    data = plan_json(runner, str(write_profile(LEVEL_2)), "--target", "1")
+    assert (data["from"], data["to"], data["path"], data["steps"], data["already_reached"]) == (2, 1, [2], [], True)
+    assert data["minimal_changes"] == [{}]
+
+
+def test_at_level_5_there_is_nothing_above_to_plan_for(runner, write_profile):
+    facts = {}
+    for fact, conds in conditions_up_to(5).items():
+        facts[fact] = candidate_values(conds, None)[0]
+    profile = write_profile("facts:\n" + "".join(f"  {k}: {v}\n" for k, v in facts.items()))
+    result = runner.invoke(cli, ["plan", str(profile), "--lang", "lt"])
+    assert result.exit_code == 0
+    assert "aukščiausias modelio lygis" in result.output
+
+
+@pytest.mark.parametrize("target", ["6", "0", "-1", "three", "2.5", "٣"])
+def test_a_target_outside_1_to_5_exits_2_with_one_line(runner, write_profile, target):
+    result = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2)), f"--target={target}"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"branda: error: --target {target}: a target level is a whole number 1-5\n"
+
+
+def test_plan_takes_set_overrides_without_touching_the_file(runner, write_profile):
+    path = write_profile(LEVEL_2)
+    before = path.read_bytes()
+    data = plan_json(runner, str(path), "--set", "cx_ownership=1")
+    assert (data["from"], data["to"]) == (1, 2)
+    assert data["minimal_changes"] == [{"cx_ownership": 4}]
+    assert path.read_bytes() == before
+
+
+def test_plan_reports_bad_input_in_one_line(runner, write_profile):
+    result = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2)), "--set", "cx_ownership=9"])
+    assert result.exit_code == 2 and result.stdout == "" and len(result.stderr.splitlines()) == 1
+
+
+def test_the_roadmap_reads_in_english(runner, write_profile):
+    out = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2))]).output
+    lines = out.splitlines()
+    assert lines[0] == 'Roadmap for UAB Bandymas: from level 2 "In one pair of hands" to level 3 "Super-strategy"'
+    assert lines[2] == "Path: 2 → 3"
+    assert "  - quick_wins_focus: 5 → 3 (needs <= 3)" in lines
+    assert "  - empowerment: not yet rated → 4 (needs >= 4; rate it first, it may already hold)" in lines
+    assert "    Wave 1, start here:" in lines
+
+
+def test_the_roadmap_reads_in_lithuanian(runner, write_profile):
+    out = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2)), "--lang", "lt"]).output
+    lines = out.splitlines()
+    assert lines[0] == "Kelio žemėlapis – UAB Bandymas: nuo 2 lygio „Vienose rankose“ iki 3 lygio „Super strategija“"
+    assert "    1 banga – pradėkite nuo čia:" in lines
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_plan_on_every_example_matches_its_golden_file(runner, example, lang):
+    result = runner.invoke(cli, ["plan", str(example), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    golden = GOLDEN / f"plan_{example.stem}_{lang}.txt"
+    if REGENERATE:
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_text(result.output, encoding="utf-8")
+    assert golden.exists(), f"no golden file for {example.name}: run with BRANDA_REGEN_GOLDEN=1 and read it"
+    assert result.output == golden.read_text(encoding="utf-8")
+
+
+def test_every_change_set_in_a_plan_is_a_change(write_profile):
+    plan = make_plan(load_profile(write_profile(LEVEL_2)), 5)
+    for change_set in plan.minimal_changes:
+        assert isinstance(change_set, ChangeSet)
+        assert all(c.old != c.new for c in change_set.changes)
+
+
+def test_a_level_already_at_risk_is_flagged_before_the_climb(runner, write_profile):
+    facts = {fact: candidate_values(conds, None)[0] for fact, conds in conditions_up_to(4).items()}
+    profile = write_profile("facts:\n" + "".join(f"  {k}: {v}\n" for k, v in {**facts, "complacency": 5}.items()))
+    data = plan_json(runner, str(profile))
+    assert (data["from"], data["to"]) == (4, 5)
+    assert [(r["level"], r["fact"], r["value"], r["stressed"]) for r in data["current_risks"]] == [
+        (4, "complacency", 5, True)]
+    lines = runner.invoke(cli, ["plan", str(profile)]).output.splitlines()
+    assert lines[2] == ("Before climbing, hold on to level 4: complacency is 5, and complacency >= 4 already puts "
+                        "it at risk of falling back.")
+    calm = write_profile("facts:\n" + "".join(f"  {k}: {v}\n" for k, v in {**facts, "complacency": 3}.items()),
+                         "calm.yaml")
+    assert plan_json(runner, str(calm))["current_risks"] == []

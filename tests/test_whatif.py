@@ -1,0 +1,237 @@
+"""What-if: a consultant tries changes on a profile and sees before and after side by side; the file stays as it was.
+
+Golden files: tests/golden/whatif_<case>_<lang>.txt. After a deliberate change to the rules or the texts,
+regenerate them and read the diff:
+
+    BRANDA_REGEN_GOLDEN=1 .venv/bin/python -m pytest tests/test_whatif.py -q -k golden
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cli import cli
+from expert.assess import assess
+from expert.profile import Profile, load_profile
+from expert.serialize import assessment_json
+from expert.whatif import Scenario, compare
+from knowledge.loader import knowledge
+from rules.evaluate import level_of
+from rules.model import rulebase
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+REGENERATE = os.environ.get("BRANDA_REGEN_GOLDEN") == "1"
+RETAILER = EXAMPLES / "retailer_stuck_level2.yaml"
+FACTS = list(knowledge().facts)
+
+LEVEL_2 = """\
+organisation: UAB Bandymas
+facts:
+  customer_focus: 4
+  cx_ownership: 5
+  process_standardisation: 3
+  resistance: 2
+  cx_strategy: 3
+  collaboration: 3
+  quick_wins_focus: 5
+  internal_alignment: 2
+"""
+
+SCENARIO = """\
+name: Long-term focus
+changes:
+  quick_wins_focus: 2
+  internal_alignment: 4
+"""
+
+
+def whatif_json(runner, *args: str):
+    result = runner.invoke(cli, ["whatif", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+# --- the baseline is only read -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["--set", "quick_wins_focus=2"], ["--set", "cx_ownership="],
+                                  ["--scenario", "SCENARIO"], ["--format", "json", "--set", "empowerment=5"]])
+def test_whatif_never_changes_the_baseline_file(runner, write_profile, args):
+    baseline = write_profile(LEVEL_2)
+    scenario = write_profile(SCENARIO, "scenario.yaml")
+    before = baseline.read_bytes(), baseline.stat().st_mtime_ns
+    result = runner.invoke(cli, ["whatif", str(baseline), *[str(scenario) if a == "SCENARIO" else a for a in args]])
+    assert result.exit_code == 0, result.output
+    assert (baseline.read_bytes(), baseline.stat().st_mtime_ns) == before
+
+
+def test_after_is_exactly_the_assessment_of_the_changed_profile(runner, write_profile):
+    baseline = write_profile(LEVEL_2)
+    data = whatif_json(runner, str(baseline), "--set", "quick_wins_focus=2", "--set", "internal_alignment=4")
+    profile = load_profile(baseline)
+    changed = profile.with_facts({"quick_wins_focus": 2, "internal_alignment": 4})
+    assert data["before"] == assessment_json(assess(profile))
+    assert data["after"] == assessment_json(assess(changed))
+    assert data["changes"] == {"quick_wins_focus": [5, 2], "internal_alignment": [2, 4]}
+
+
+def test_the_conclusions_gained_and_lost_are_the_difference_of_the_firings(runner, write_profile):
+    data = whatif_json(runner, str(write_profile(LEVEL_2)), "--set", "quick_wins_focus=2",
+                       "--set", "internal_alignment=4")
+
+    def concluded(side: str) -> set[str]:
+        found = set()
+        for firing in data[side]["explanation"]:
+            c = firing["concludes"]
+            found.update(c if isinstance(c, list) else [c])
+        return found
+
+    assert set(data["conclusions"]["gained"]) == concluded("after") - concluded("before")
+    assert set(data["conclusions"]["lost"]) == concluded("before") - concluded("after")
+    assert "diagnostic:stuck_at_level_2" in data["conclusions"]["lost"]
+    assert "indicator:long_term_focus" in data["conclusions"]["gained"]
+
+
+def test_making_a_fact_unknown_is_a_change_too(runner, write_profile):
+    data = whatif_json(runner, str(write_profile(LEVEL_2)), "--set", "cx_ownership=?")
+    assert data["changes"] == {"cx_ownership": [5, None]}
+    assert (data["before"]["level"], data["after"]["level"]) == (2, 1)
+    assert "reached:2" in data["conclusions"]["lost"]
+
+
+profiles = st.dictionaries(st.sampled_from(FACTS), st.integers(1, 5), max_size=len(FACTS))
+changes = st.dictionaries(st.sampled_from(FACTS), st.none() | st.integers(1, 5), min_size=1, max_size=4)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(facts=profiles, change=changes)
+def test_whatif_leaves_the_profile_alone_and_after_matches_the_rules(facts, change):
+    profile = Profile(facts=dict(facts), organisation="X")
+    snapshot = dict(profile.facts)
+    result = compare(profile, Scenario("s", change, "s"))
+    changed = {k: v for k, v in {**facts, **change}.items() if v is not None}
+    assert dict(profile.facts) == snapshot
+    assert result.before.level == level_of(rulebase(), facts)
+    assert result.after.level == level_of(rulebase(), changed)
+    assert set(result.gained).isdisjoint(result.lost)
+    assert result.changes == {k: (facts.get(k), v) for k, v in change.items()}
+
+
+# --- scenario files ----------------------------------------------------------------------------------
+
+
+def test_a_scenario_file_is_named_in_the_json(runner, write_profile):
+    data = whatif_json(runner, str(write_profile(LEVEL_2)), "--scenario", str(write_profile(SCENARIO, "s.yaml")))
+    assert data["scenario"] == "Long-term focus"
+    assert data["changes"] == {"quick_wins_focus": [5, 2], "internal_alignment": [2, 4]}
+
+
+def test_several_scenarios_give_a_list_with_the_same_before(runner, write_profile):
+    one = write_profile(SCENARIO, "one.yaml")
+    two = write_profile("changes:\n  cx_ownership: 2\n", "ownership_lost.yaml")
+    data = whatif_json(runner, str(write_profile(LEVEL_2)), "--scenario", str(one), "--scenario", str(two))
+    assert [item["scenario"] for item in data] == ["Long-term focus", "ownership_lost"]
+    assert data[0]["before"] == data[1]["before"]
+    assert [item["after"]["level"] for item in data] == [2, 1]
+
+
+def test_set_and_scenarios_compare_as_columns(runner, write_profile):
+    result = runner.invoke(cli, ["whatif", str(write_profile(LEVEL_2)), "--set", "cx_ownership=1",
+                                 "--scenario", str(write_profile(SCENARIO, "s.yaml"))])
+    header = result.output.splitlines()[2].split()
+    assert header == ["before", "--set", "Long-term", "focus"]
+
+
+@pytest.mark.parametrize("name,text,problem", [
+    ("s.yaml", "name: x\nchange:\n  cx_ownership: 4\n",
+     "unknown top-level key 'change' (did you mean 'changes'?); allowed: name, changes"),
+    ("s.yaml", "changes:\n  cx_ownersip: 4\n", "'cx_ownersip' is not a known fact (did you mean 'cx_ownership'?)"),
+    ("s.yaml", "changes:\n  cx_ownership: 7\n", "fact 'cx_ownership' has value 7"),
+    ("s.yaml", "changes:\n  cx_ownership: high\n", "fact 'cx_ownership' has value 'high'"),
+    ("s.yaml", "name: x\n", "'changes' must be a non-empty mapping"),
+    ("s.yaml", "changes: {}\n", "'changes' must be a non-empty mapping"),
+    ("s.yaml", "- cx_ownership: 4\n", "a scenario must be a mapping"),
+    ("s.yaml", "", "the file is empty"),
+    ("s.yaml", "changes:\n  cx_ownership: 4\n  cx_ownership: 5\n", "not valid YAML"),
+    ("s.yaml", "name: [1]\nchanges:\n  cx_ownership: 4\n", "'name' must be text"),
+    ("s.txt", "changes:\n  cx_ownership: 4\n", "unsupported file type '.txt'"),
+])
+def test_a_bad_scenario_file_exits_2_with_one_line_naming_the_file(runner, write_profile, name, text, problem):
+    baseline = write_profile(LEVEL_2)
+    scenario = write_profile(text, name)
+    result = runner.invoke(cli, ["whatif", str(baseline), "--scenario", str(scenario)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"branda: error: {scenario}: ")
+    assert problem in lines[0]
+
+
+@pytest.mark.parametrize("args,problem", [
+    ([], "whatif needs the changes to try: --set NAME=VALUE (repeatable) or --scenario FILE"),
+    (["--set", "cx_ownership"], "--set cx_ownership: expected NAME=VALUE"),
+    (["--set", "ownership=4"], "'ownership' is not a known fact (did you mean 'cx_ownership'?)"),
+    (["--set", "cx_ownership=9"], "fact 'cx_ownership' has value 9"),
+    (["--scenario", "missing.yaml"], "missing.yaml: cannot read the file"),
+])
+def test_bad_changes_exit_2_with_one_line(runner, write_profile, args, problem):
+    result = runner.invoke(cli, ["whatif", str(write_profile(LEVEL_2)), *args])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and problem in result.stderr
+
+
+def test_a_bad_baseline_profile_exits_2(runner, write_profile):
+    result = runner.invoke(cli, ["whatif", str(write_profile("facts:\n  cx_ownership: 6\n")), "--set",
+                                 "cx_ownership=4"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "fact 'cx_ownership' has value 6" in result.stderr
+
+
+# --- what the consultant reads -----------------------------------------------------------------------
+
+
+def test_the_text_shows_before_and_after_side_by_side(runner, write_profile):
+    result = runner.invoke(cli, ["whatif", str(write_profile(LEVEL_2)), "--set", "quick_wins_focus=2",
+                                 "--set", "internal_alignment=4"])
+    lines = result.output.splitlines()
+    assert lines[2].split() == ["before", "after"]
+    assert lines[3].split() == ["Level", "2", '"In', "one", "pair", "of", 'hands"', "2", '"In', "one", "pair", "of",
+                                'hands"']
+    assert lines[4].split() == ["Diagnostics", "stuck_at_level_2", "not_ready_for_cx_system"]
+    assert "  - quick_wins_focus: 5 → 2" in lines
+    assert "  - diagnostic: Stuck at level 2 [stuck_at_level_2]" in lines
+
+
+GOLDEN_CASES = {
+    "retailer_long_term": ["--set", "quick_wins_focus=2", "--set", "internal_alignment=4"],
+    "retailer_super_strategy": ["--set", "process_standardisation=4", "--set", "individual_dependence=3",
+                                "--set", "strategy_alignment=4", "--set", "internal_alignment=4",
+                                "--set", "information_access=4", "--set", "empowerment=4",
+                                "--set", "directive_management=3", "--set", "quick_wins_focus=3",
+                                "--set", "function_integration=3", "--set", "complacency=4"],
+}
+
+
+@pytest.mark.skipif(not RETAILER.exists(), reason="the bundled retailer example")
+@pytest.mark.parametrize("lang", ["en", "lt"])
+@pytest.mark.parametrize("case", sorted(GOLDEN_CASES))
+def test_whatif_text_matches_its_golden_file(runner, monkeypatch, case, lang):
+    monkeypatch.chdir(ROOT)
+    args = ["whatif", str(RETAILER.relative_to(ROOT)), *GOLDEN_CASES[case], "--lang", lang]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    golden = GOLDEN / f"whatif_{case}_{lang}.txt"
+    if REGENERATE:
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_text(result.output, encoding="utf-8")
+    assert golden.exists(), f"no golden file {golden.name}: run with BRANDA_REGEN_GOLDEN=1 and read it"
+    assert result.output == golden.read_text(encoding="utf-8")
