@@ -12,15 +12,7 @@ from typing import Any
 
 from expert.assess import Assessment, assess
 from expert.errors import InputError, closest
-from expert.profile import (
-    FORMATS,
-    MAX_PROFILE_BYTES,
-    Profile,
-    _parse,
-    check_fact_name,
-    check_value,
-    parse_set,
-)
+from expert.profile import Profile, check_fact_name, check_value, parse_set, read_data
 from expert.serialize import assessment_json
 from knowledge.loader import knowledge
 from rules.model import IndicatorRule, rulebase
@@ -58,32 +50,10 @@ def scenario_from_sets(options: Iterable[str]) -> Scenario:
     return Scenario(SET_SCENARIO, dict(parse_set(o) for o in options), SET_SCENARIO)
 
 
-def _read(source: str) -> Any:
-    path = Path(source)
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise InputError(source, f"unsupported file type '{path.suffix}'; use .yaml, .yml, .json or .toml")
-    try:
-        if path.stat().st_size > MAX_PROFILE_BYTES:
-            raise InputError(source, f"the file is {path.stat().st_size:,} bytes; a scenario may be at most 1 MB")
-        text = path.read_bytes().decode("utf-8-sig")
-    except InputError:
-        raise
-    except UnicodeDecodeError:
-        raise InputError(source, "the file is not UTF-8 text") from None
-    except IsADirectoryError:
-        raise InputError(source, "is a directory, not a scenario file") from None
-    except OSError as exc:
-        raise InputError(source, f"cannot read the file: {exc.strerror}") from None
-    if not text.strip():
-        raise InputError(source, "the file is empty; expected 'name:' and 'changes:' with fact names and values 1-5")
-    return _parse(source, text, kind)
-
-
 def load_scenario(path: str | Path) -> Scenario:
     """Read one scenario file (`name:` and `changes:` {fact: value}), refusing anything malformed."""
     source = str(path)
-    data = _read(source)
+    data = read_data(source, "scenario", "'name:' and 'changes:' with fact names and values 1-5")
     if not isinstance(data, dict):
         raise InputError(source, "a scenario must be a mapping with 'changes:' (and optional 'name:')")
     for key in data:
