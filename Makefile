@@ -25,7 +25,9 @@ test-all:
 	    echo "== Python $$v"; $(MAKE) --no-print-directory test PYTHON=python$$v VENV=.venv-$$v; ran=1; \
 	  fi; done; test $$ran = 1
 
+# The benchmark: medians and ratios measured in one run, written to bench/RESULTS.md.
 bench: $(BIN)/branda
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py
 
 clean:
