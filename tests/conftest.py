@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,19 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+EXAMPLE_FILES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in {".yaml", ".yml", ".json", ".toml"})
+GOLDEN = ROOT / "tests" / "golden"
+REGENERATE = os.environ.get("BRANDA_REGEN_GOLDEN") == "1"  # BRANDA_REGEN_GOLDEN=1 pytest rewrites the goldens
+
+
+def assert_golden(name: str, output: str) -> None:
+    """`output` is exactly tests/golden/`name` (rewritten first when BRANDA_REGEN_GOLDEN=1: read the diff)."""
+    golden = GOLDEN / name
+    if REGENERATE:
+        GOLDEN.mkdir(exist_ok=True)
+        golden.write_text(output, encoding="utf-8")
+    assert golden.exists(), f"no golden file {name}: run with BRANDA_REGEN_GOLDEN=1 and read it"
+    assert output == golden.read_text(encoding="utf-8")
 
 
 @pytest.fixture

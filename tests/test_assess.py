@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLE_FILES, ROOT, assert_golden
 
 from cli import cli
-
-GOLDEN = ROOT / "tests" / "golden"
-REGENERATE = os.environ.get("BRANDA_REGEN_GOLDEN") == "1"  # BRANDA_REGEN_GOLDEN=1 pytest rewrites the goldens
-EXAMPLE_FILES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in {".yaml", ".yml", ".json", ".toml"})
 
 LEVEL_2 = """\
 organisation: UAB Bandymas
@@ -151,7 +146,4 @@ def test_assess_output_on_every_example_matches_its_golden_file(runner, monkeypa
     monkeypatch.chdir(ROOT)
     result = runner.invoke(cli, ["assess", str(example.relative_to(ROOT)), "--lang", lang, "--format", fmt])
     assert result.exit_code == 0
-    golden = GOLDEN / f"assess_{example.stem}_{lang}.{'txt' if fmt == 'text' else 'json'}"
-    if REGENERATE:
-        golden.write_text(result.output, encoding="utf-8")
-    assert result.output == golden.read_text(encoding="utf-8")
+    assert_golden(f"assess_{example.stem}_{lang}.{'txt' if fmt == 'text' else 'json'}", result.output)

@@ -9,13 +9,11 @@ deliberate change to the rules, the transitions or the texts, regenerate them an
 from __future__ import annotations
 
 import json
-import os
 from itertools import combinations, product
-from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLE_FILES, ROOT, assert_golden
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -30,9 +28,6 @@ from knowledge.transitions import transitions
 from rules.evaluate import level_of
 from rules.model import Condition, rulebase
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
-REGENERATE = os.environ.get("BRANDA_REGEN_GOLDEN") == "1"
-EXAMPLE_FILES = sorted(p for p in EXAMPLES.iterdir() if p.suffix in {".yaml", ".yml", ".json", ".toml"})
 RULES = rulebase()
 
 LEVEL_2 = """\
@@ -291,12 +286,7 @@ def test_the_roadmap_reads_in_lithuanian(runner, write_profile):
 def test_plan_on_every_example_matches_its_golden_file(runner, example, lang):
     result = runner.invoke(cli, ["plan", str(example), "--lang", lang])
     assert result.exit_code == 0, result.output
-    golden = GOLDEN / f"plan_{example.stem}_{lang}.txt"
-    if REGENERATE:
-        GOLDEN.mkdir(exist_ok=True)
-        golden.write_text(result.output, encoding="utf-8")
-    assert golden.exists(), f"no golden file for {example.name}: run with BRANDA_REGEN_GOLDEN=1 and read it"
-    assert result.output == golden.read_text(encoding="utf-8")
+    assert_golden(f"plan_{example.stem}_{lang}.txt", result.output)
 
 
 def test_every_change_set_in_a_plan_is_a_change(write_profile):

@@ -9,11 +9,9 @@ regenerate them and read the diff:
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, assert_golden
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,8 +24,6 @@ from knowledge.loader import knowledge
 from rules.evaluate import level_of
 from rules.model import rulebase
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
-REGENERATE = os.environ.get("BRANDA_REGEN_GOLDEN") == "1"
 RETAILER = EXAMPLES / "retailer_stuck_level2.yaml"
 FACTS = list(knowledge().facts)
 
@@ -229,9 +225,4 @@ def test_whatif_text_matches_its_golden_file(runner, monkeypatch, case, lang):
     args = ["whatif", str(RETAILER.relative_to(ROOT)), *GOLDEN_CASES[case], "--lang", lang]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    golden = GOLDEN / f"whatif_{case}_{lang}.txt"
-    if REGENERATE:
-        GOLDEN.mkdir(exist_ok=True)
-        golden.write_text(result.output, encoding="utf-8")
-    assert golden.exists(), f"no golden file {golden.name}: run with BRANDA_REGEN_GOLDEN=1 and read it"
-    assert result.output == golden.read_text(encoding="utf-8")
+    assert_golden(f"whatif_{case}_{lang}.txt", result.output)

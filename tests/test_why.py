@@ -11,7 +11,6 @@ deliberate change to the rules or the texts, regenerate them and read the diff:
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import EXAMPLES, ROOT, assert_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,10 +31,6 @@ from knowledge.loader import knowledge
 from rules.evaluate import level_of
 from rules.model import Condition, rulebase
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-GOLDEN = Path(__file__).resolve().parent / "golden"
-REGENERATE = os.environ.get("BRANDA_REGEN_GOLDEN") == "1"
 FACTS = list(knowledge().facts)
 
 
@@ -425,11 +421,6 @@ def examples() -> list[Path]:
 @pytest.mark.parametrize("lang", ["en", "lt"])
 @pytest.mark.parametrize("example", examples(), ids=lambda p: p.name)
 def test_why_on_every_example_matches_its_golden_file(runner, example: Path, lang: str) -> None:
-    golden = GOLDEN / f"why_{example.stem}_{lang}.txt"
     result = runner.invoke(cli, ["why", str(example), "--lang", lang])
     assert result.exit_code == 0, result.output
-    if REGENERATE:
-        GOLDEN.mkdir(exist_ok=True)
-        golden.write_text(result.output, encoding="utf-8")
-    assert golden.exists(), f"no golden file for {example.name}: run with BRANDA_REGEN_GOLDEN=1 and read it"
-    assert result.output == golden.read_text(encoding="utf-8")
+    assert_golden(f"why_{example.stem}_{lang}.txt", result.output)
