@@ -24,7 +24,8 @@ def _contexts(rules: RuleBase, unknown: list[str], facts: Mapping[str, int]) -> 
     """Completions of the profile to test each unknown fact against.
 
     The other unknowns left unknown; all at their most mature; all at their least mature; for each
-    level 3-5, just the answers that meet that level's own conditions; and, for each level the known
+    level 3-5, just the answers that meet that level's own conditions; for each level a majority test
+    counts, the answers that meet 0, 1, 2, ... of its open conditions; and, for each level the known
     facts still allow, just the answers that reach it (the rest left unknown).
     """
     positive = {name: f.positive for name, f in knowledge().facts.items()}
@@ -34,6 +35,10 @@ def _contexts(rules: RuleBase, unknown: list[str], facts: Mapping[str, int]) -> 
     for n in range(3, 6):  # one level's own conditions met alone: what an uneven profile looks like
         own = {c.fact: c.nearest(None) for _, c in rules.conditions_of(n) if c.fact not in facts}
         contexts.append({**facts, **own})
+    for level in sorted({d.majority_of_level for d in rules.diagnostics if d.majority_of_level}):
+        open_ = [c for _, c in rules.conditions_of(level) if c.fact not in facts]
+        for k in range(len(open_) + 1):  # every count of met conditions: where one more answer tips a majority
+            contexts.append({**facts, **{c.fact: c.nearest(None) for c in open_[:k]}})
     reaching = dict(facts)
     for n in range(2, _reachable_levels(rules, facts) + 1):
         for _, c in rules.conditions_of(n):
@@ -57,6 +62,16 @@ def _completions_without(rules: RuleBase, name: str, unknown: list[str],
     others = [u for u in unknown if u != name]
     for combo in itertools.product(*(_options(rules, o) for o in others)):
         yield {**facts, **{n: v for n, v in zip(others, combo, strict=True) if v is not None}}
+
+
+def _distinct(contexts: Iterable[dict[str, int]]) -> Iterator[dict[str, int]]:
+    """Each context once."""
+    seen: set[frozenset] = set()
+    for context in contexts:
+        key = frozenset(context.items())
+        if key not in seen:
+            seen.add(key)
+            yield context
 
 
 def _changes(rules: RuleBase, name: str, contexts: Iterable[dict[str, int]]) -> set[int]:
@@ -88,7 +103,7 @@ def decisive_unknowns(rules: RuleBase, facts: Mapping[str, int]) -> dict[str, tu
         if representative is None:
             contexts: Iterable[dict[str, int]] = _completions_without(rules, name, unknown, facts)
         else:
-            contexts = ({k: v for k, v in base.items() if k != name} for base in representative)
+            contexts = _distinct({k: v for k, v in base.items() if k != name} for base in representative)
         found = _changes(rules, name, contexts)
         if found:
             result[name] = tuple(sorted(found))
