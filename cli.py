@@ -247,7 +247,7 @@ def plan(profile: str, target: str | None, sets: tuple[str, ...], fmt: str, lang
 @click.option("--out", metavar="FILE", help="Write every organisation's result to FILE: .csv (the input columns "
                                             "plus level, level_name, diagnostics) or .json (a list of assess objects).")
 @click.option("--engine", type=click.Choice(["fast", "experta"]), default="fast", show_default=True,
-              help="fast evaluates the rules in plain Python; experta runs the engine of record (slower, same results).")
+              help="fast evaluates the rules in plain Python; experta runs the engine of record (same results).")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes (default: 2 from 2,000 rows, else 1).")
 @output_options
@@ -282,9 +282,8 @@ def batch(ctx: click.Context, file: str, out: str | None, engine: str, jobs: int
         bad += 1
     if bad:
         ctx.exit(2)
-    stderr = click.get_text_stream("stderr")
-    if stderr.isatty():
-        with click.progressbar(length=scan.rows, label=_batch_label(lang), file=stderr) as bar:
+    if sys.stderr.isatty():
+        with click.progressbar(length=scan.rows, label=_batch_label(lang), file=sys.stderr) as bar:
             summary = run_batch(scan, Path(out) if out else None, kind, lang, engine, jobs, bar.update)
     else:
         summary = run_batch(scan, Path(out) if out else None, kind, lang, engine, jobs)
@@ -299,7 +298,7 @@ def _batch_label(lang: str) -> str:
 
 # --- interview, report ---
 def _read_answer(prompt: str) -> str:
-    """One line from stdin after `prompt`; through a pipe the answer is echoed so the transcript reads well."""
+    """One line from stdin after `prompt`; from a pipe the answer is echoed so that the transcript reads well."""
     click.echo(prompt, nl=False)
     line = sys.stdin.readline()
     if not line:
@@ -338,6 +337,8 @@ def interview(out: str | None, lang: str) -> None:
     for note in notes:
         click.echo(note)
     outcome = run_interview(path, answers, Console(_read_answer, click.echo), lang)
+    if outcome.interrupted:
+        click.echo()  # Ctrl-C leaves the cursor after the prompt
     if outcome.stopped:
         click.echo(_ui_text("interview_stopped", lang, answered=len(outcome.answers.facts),
                             total=len(knowledge().facts), path=path))
