@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from expert.atomic import write_atomic
 from expert.errors import InputError, shown
 from expert.profile import Profile, check_value, load_profile
 from expert.unknowns import decisive_unknowns
@@ -114,28 +114,6 @@ def prompt(name: str, lang: str) -> str:
 
 
 # --- the file -----------------------------------------------------------------------------------------
-
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder and os.replace: all or nothing."""
-    target = Path(path)
-    try:
-        mode = target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
 
 def save_answers(path: str | Path, answers: Answers, lang: str = "en") -> None:
     """The answers as a profile (interface.md's format; `null` = asked, not known), written atomically."""

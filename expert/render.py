@@ -67,7 +67,8 @@ def assessment_text(a: Assessment, lang: str = "en") -> str:
         elif d.code == "respondents_disagree":
             for name, values in a.answers.items():
                 shown = ", ".join("?" if v is None else str(v) for v in values)
-                lines.append(f"      {name}: {_t(kb, 'answers', lang)} {shown} -> {_t(kb, 'median', lang)} {d.facts[name]}")
+                median = f"{_t(kb, 'median', lang)} {d.facts[name]}"
+                lines.append(f"      {name}: {_t(kb, 'answers', lang)} {shown} -> {median}")
         elif d.facts:
             lines.append(f"      {_t(kb, 'based_on', lang)}: {facts_inline(d.facts)}")
         lines.append(f"      {_t(kb, 'advice', lang)}: {info.advice(lang)}")

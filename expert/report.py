@@ -7,19 +7,19 @@ level ladder, the fact profile and the transition diagram (inline SVG in HTML, a
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from expert import svg
 from expert.assess import Assessment
+from expert.atomic import write_atomic
 from expert.errors import InputError
 from expert.explain import Explanation, explain, rule_title
-from expert.interview import write_atomic
 from expert.profile import Profile
+from expert.report_blocks import Block, Figure, Heading, Item, Items, Para, Quote, report_text
+from expert.report_html import render_html
+from expert.report_markdown import md_escape, render_markdown
 from knowledge.loader import knowledge
 from rules.model import IndicatorRule, rulebase
 
@@ -29,49 +29,7 @@ __all__ = ["KINDS", "Figure", "Heading", "Item", "Items", "Para", "Quote", "buil
 KINDS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
 
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Para:
-    text: str
-    kind: str = ""  # "lead", "note" or ""
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A sentence of the article, shown as the source of what precedes it."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Item:
-    text: str
-    details: tuple[str, ...] = ()
-    quote: str = ""
-
-
-@dataclass(frozen=True)
-class Items:
-    items: tuple[Item, ...]
-
-
-@dataclass(frozen=True)
-class Figure:
-    svg: str
-    markdown: str
-    caption: str
-
-
-Block = Heading | Para | Quote | Items | Figure
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    return knowledge().texts[key](lang).format(**values)
+_t = report_text
 
 
 def _code(text: object) -> str:
@@ -101,8 +59,8 @@ def _summary(a: Assessment, lang: str) -> list[Block]:
     names = [lv.name(lang) for lv in kb.levels]
     ladder = svg.ladder_svg(names, a.level, _t("report_level_word", lang, level="{level}"),
                             _t("report_ladder_here", lang), _t("report_ladder_caption", lang))
-    here = f"**◀ {_md(_t('report_ladder_here', lang))}**"
-    rungs = "\n".join(f"| {n} | {_md(names[n - 1])} | {here if n == a.level else ''} |" for n in range(5, 0, -1))
+    here = f"**◀ {md_escape(_t('report_ladder_here', lang))}**"
+    rungs = "\n".join(f"| {n} | {md_escape(names[n - 1])} | {here if n == a.level else ''} |" for n in range(5, 0, -1))
     ready = _t("answer_yes" if a.cx_system_ready else "answer_no", lang)
     return [Heading(2, _t("report_level_heading", lang, level=a.level, name=kb.level(a.level).name(lang))),
             Para(kb.level(a.level).description(lang), "lead"),
@@ -255,11 +213,11 @@ def _profile(a: Assessment, lang: str) -> list[Block]:
     unknown = _t("report_profile_unknown", lang)
     rows = ["| | | 1-5 | |", "|---|---|---|---|"]
     for heading, bars in groups:
-        rows.append(f"| **{_md(heading)}** | | | |")
+        rows.append(f"| **{md_escape(heading)}** | | | |")
         for b in bars:
             shown = f"`{'■' * b.value}{'□' * (5 - b.value)}` {b.value}" if b.value is not None else f"*{unknown}*"
             sign = "−" if b.polarity == "-" else "+"
-            rows.append(f"| `{b.fact}` | {sign} | {shown} | {_md(b.note)} |")
+            rows.append(f"| `{b.fact}` | {sign} | {shown} | {md_escape(b.note)} |")
     picture = svg.profile_svg(groups, unknown, _t("report_profile_heading", lang))
     return [Heading(2, _t("report_profile_heading", lang)),
             Figure(picture, "\n".join(rows), _t("report_profile_caption", lang))]
@@ -297,139 +255,6 @@ def build(profile: Profile, lang: str = "en") -> tuple[str, list[Block]]:
                            facts=", ".join(_code(f) for f in a.unknown_facts)))]
     blocks.append(Para(_t("report_footer", lang), "note"))
     return f"{title}: {subtitle}", blocks
-
-
-# --- HTML ---------------------------------------------------------------------------------------------
-
-CSS = """
-body{margin:0;background:#fff;color:#1d2a31;font-family:"DejaVu Sans","Liberation Sans",Arial,Helvetica,sans-serif;
- line-height:1.55;font-size:16px}
-main{max-width:820px;margin:0 auto;padding:36px 28px 56px}
-h1{font-size:1.9em;margin:0;color:#123f50}
-h2{font-size:1.35em;margin:2.2em 0 .6em;padding-bottom:.25em;border-bottom:2px solid #d7e8ee;color:#123f50}
-h3{font-size:1.08em;margin:1.5em 0 .4em}
-p{margin:.5em 0}
-.subtitle{color:#5b6b74;margin:.3em 0 1.6em}
-.lead{font-size:1.08em}
-.note{color:#5b6b74;font-size:.92em}
-.wave{font-weight:bold;color:#5b6b74;margin-top:.9em}
-section.summary{background:#f3f8fa;border:1px solid #d7e8ee;border-radius:10px;padding:4px 24px 16px}
-section.summary h2{border:none;margin-top:.8em}
-ul{padding-left:1.3em}
-li{margin:.35em 0}
-li ul{margin:.15em 0;padding-left:1.1em;list-style:circle}
-blockquote{margin:.35em 0 .7em;padding:.35em .9em;border-left:4px solid #b9dbe5;background:#f6f9fa;color:#33444d;
- font-style:italic}
-blockquote .label{font-style:normal;font-weight:bold;font-size:.82em;color:#5b6b74;margin-right:.45em}
-code{font-family:"DejaVu Sans Mono","Liberation Mono",monospace;font-size:.88em;background:#eef3f5;
- padding:.05em .3em;border-radius:3px}
-figure{margin:1.2em 0}
-figure svg{max-width:100%;height:auto;display:block}
-figcaption{color:#5b6b74;font-size:.88em;margin-top:.4em}
-@media print{main{padding:0}section{break-inside:auto}figure,blockquote{break-inside:avoid}}
-""".strip()
-
-
-def _inline_html(text: str) -> str:
-    """Escape `text`; `…` becomes <code>, **…** becomes <strong>."""
-    parts = text.split("`")
-    out = []
-    for i, part in enumerate(parts):
-        if i % 2:
-            out.append(f"<code>{html.escape(part)}</code>")
-        else:
-            out.append(re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(part)))
-    return "".join(out)
-
-
-def _quote_text(text: str, lang: str) -> str:
-    inner = text.strip().strip("„“”\"").strip()
-    return f"„{inner}“" if lang == "lt" else f"“{inner}”"
-
-
-def _html_block(b: Block, lang: str) -> str:
-    if isinstance(b, Heading):
-        return f"<h{b.level}>{_inline_html(b.text)}</h{b.level}>"
-    if isinstance(b, Para):
-        cls = f' class="{b.kind}"' if b.kind else ""
-        return f"<p{cls}>{_inline_html(b.text)}</p>"
-    if isinstance(b, Quote):
-        return (f'<blockquote><span class="label">{html.escape(_t("report_article", lang))}</span>'
-                f"{html.escape(_quote_text(b.text, lang))}</blockquote>")
-    if isinstance(b, Items):
-        lis = []
-        for item in b.items:
-            inner = _inline_html(item.text)
-            if item.details:
-                inner += "<ul>" + "".join(f"<li>{_inline_html(d)}</li>" for d in item.details) + "</ul>"
-            if item.quote:
-                inner += _html_block(Quote(item.quote), lang)
-            lis.append(f"<li>{inner}</li>")
-        return "<ul>" + "".join(lis) + "</ul>"
-    return f"<figure>{b.svg}<figcaption>{html.escape(b.caption)}</figcaption></figure>"
-
-
-def render_html(title: str, blocks: list[Block], lang: str) -> str:
-    """A self-contained page: inline style and SVG, no script, font, stylesheet or image to fetch."""
-    sections: list[list[str]] = [[]]
-    for b in blocks:
-        if isinstance(b, Heading) and b.level == 2:
-            sections.append([])
-        sections[-1].append(_html_block(b, lang))
-    head, *rest = sections
-    opening = ['<section class="summary">', *["<section>"] * len(rest)]
-    body = "\n".join([*head, *(f"{opening[i]}\n" + "\n".join(s) + "\n</section>" for i, s in enumerate(rest))])
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title)}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<main>\n"
-            f"{body}\n</main>\n</body>\n</html>\n")
-
-
-# --- Markdown -----------------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"[\\*_\[\]|]|^[#>+-]")
-_MD_ENTITY = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?\w+;)")  # what could start raw HTML or an entity
-
-
-def _md_plain(text: str) -> str:
-    text = _MD_ENTITY.sub(lambda m: "&lt;" if m.group(0) == "<" else "&amp;", text)
-    return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
-
-
-def _md(text: str) -> str:
-    """Escape Markdown outside `code` spans (and keep **bold** as written by the blocks)."""
-    parts = text.split("`")
-    out = []
-    for i, part in enumerate(parts):
-        if i % 2:
-            out.append(f"`{part}`")
-        else:
-            bold = part.split("**")
-            out.append("**".join(_md_plain(piece) for piece in bold))
-    return "".join(out)
-
-
-def _md_block(b: Block, lang: str) -> str:
-    if isinstance(b, Heading):
-        return f"{'#' * b.level} {_md(b.text)}"
-    if isinstance(b, Para):
-        return f"*{_md(b.text)}*" if b.kind in ("note", "wave") else _md(b.text)
-    if isinstance(b, Quote):
-        return f"> *{_md(_t('report_article', lang))}:* {_md(_quote_text(b.text, lang))}"
-    if isinstance(b, Items):
-        lines = []
-        for item in b.items:
-            lines.append(f"- {_md(item.text)}")
-            lines += [f"  - {_md(d)}" for d in item.details]
-            if item.quote:
-                lines.append("  " + _md_block(Quote(item.quote), lang))
-        return "\n".join(lines)
-    return f"{b.markdown}\n\n*{_md(b.caption)}*"
-
-
-def render_markdown(title: str, blocks: list[Block], lang: str) -> str:
-    """The same report as Markdown; the transition diagram as a Mermaid block."""
-    return "\n\n".join(_md_block(b, lang) for b in blocks) + "\n"
 
 
 # --- the file -----------------------------------------------------------------------------------------
