@@ -7,6 +7,7 @@ exactly — the same rules, in the same order, with the same facts — which the
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from rules.model import Condition, RuleBase
 from rules.trace import Firing, Run
@@ -54,8 +55,8 @@ def evaluator_source(rules: RuleBase) -> str:
     lines.append("    level = 1")
     indent = "    "
     for n in range(2, 6):
-        tests = " and ".join(_test(c, names) for _, c in rules.conditions_of(n)) or "True"
-        lines += [f"{indent}if {tests}:", f"{indent}    level = {n}"]
+        level_tests = " and ".join(_test(c, names) for _, c in rules.conditions_of(n)) or "True"
+        lines += [f"{indent}if {level_tests}:", f"{indent}    level = {n}"]
         indent += "    "
     lines.append("    codes = set()")
     for d in rules.diagnostics:
@@ -72,11 +73,13 @@ def evaluator_source(rules: RuleBase) -> str:
 def compiled_evaluator(rules: RuleBase) -> Evaluator:
     """The rule base compiled once into a plain Python function (cached per rule base)."""
     cached = _COMPILED.get(id(rules))
-    if cached is None or cached[0] is not rules:
-        namespace: dict[str, object] = {}
-        exec(compile(evaluator_source(rules), "<branda rules>", "exec"), namespace)  # noqa: S102 - our own source
-        cached = _COMPILED[id(rules)] = (rules, namespace["evaluate"])  # type: ignore[assignment]
-    return cached[1]
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    namespace: dict[str, Any] = {}
+    exec(compile(evaluator_source(rules), "<branda rules>", "exec"), namespace)  # noqa: S102 - our own source
+    function: Evaluator = namespace["evaluate"]
+    _COMPILED[id(rules)] = (rules, function)
+    return function
 
 
 def evaluate(rules: RuleBase, facts: Mapping[str, int]) -> tuple[int, frozenset[str]]:
