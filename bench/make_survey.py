@@ -1,0 +1,52 @@
+"""Write a batch CSV of random organisations, the same file for the same seed: `make_survey.py ROWS OUT.csv [--seed S]`.
+
+Each organisation has a maturity around which its answers scatter (a mature one agrees with the "+" facts
+and disagrees with the "-" ones), so every level and diagnostic occurs; half the rows answer every question,
+the others leave a random share of the facts unknown (an empty cell).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from knowledge.loader import knowledge  # noqa: E402
+
+
+def rows(count: int, seed: int) -> Iterator[list[str]]:
+    """`count` rows of cells: the organisation's name, then one cell per fact ('' = unknown)."""
+    rnd = random.Random(seed)
+    facts = list(knowledge().facts.values())
+    for i in range(1, count + 1):
+        maturity = rnd.uniform(1, 5)
+        known = 1.0 if rnd.random() < 0.5 else rnd.random()
+        cells = [f"Organisation {i:07d}"]
+        for fact in facts:
+            if rnd.random() >= known:
+                cells.append("")
+                continue
+            centre = maturity if fact.positive else 6 - maturity
+            cells.append(str(min(5, max(1, round(rnd.gauss(centre, 0.7))))))
+        yield cells
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rows", type=int, help="how many organisations")
+    parser.add_argument("out", type=Path, help="the CSV file to write")
+    parser.add_argument("--seed", type=int, default=0, help="the random seed (default 0)")
+    args = parser.parse_args(argv)
+    with args.out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["organisation", *knowledge().facts])
+        writer.writerows(rows(args.rows, args.seed))
+
+
+if __name__ == "__main__":
+    main()
