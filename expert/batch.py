@@ -26,7 +26,7 @@ from expert.assess import INCOMPLETE, assess, gaps
 from expert.consensus import DISAGREE
 from expert.csvio import CELLS, ORGANISATION, Scan, atomic_output, cell_value, data_rows
 from expert.profile import Profile
-from expert.unknowns import decisive_unknowns
+from expert.unknowns import any_decisive_unknown
 from knowledge.loader import knowledge
 from rules.evaluate import evaluate
 from rules.model import rulebase
@@ -84,7 +84,7 @@ class RowAssessor:
             return a.level, a.codes, tuple(dict.fromkeys(g.fact for g in a.why_not_next))
         facts = dict(profile.facts)
         level, codes = evaluate(self.rules, facts)
-        if decisive_unknowns(self.rules, facts):
+        if any_decisive_unknown(self.rules, facts):
             codes = codes | {INCOMPLETE}
         blockers = dict.fromkeys(g.fact for g in gaps(self.rules, facts, level, min(level + 1, 5)))
         return level, tuple(code for code in self._codes if code in codes), tuple(blockers)

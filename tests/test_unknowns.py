@@ -1,0 +1,71 @@
+"""Which unknown facts matter: exact for a few unknowns, and the bit-mask form agrees with the rules."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from expert.unknowns import EXHAUSTIVE_UP_TO, any_decisive_unknown, decisive_unknowns
+from knowledge.loader import knowledge
+from rules.evaluate import evaluate
+from rules.masks import masks_of
+from rules.model import rulebase
+
+FACTS = list(knowledge().facts)
+RULES = rulebase()
+profiles = st.dictionaries(st.sampled_from(FACTS), st.integers(1, 5))
+
+
+def _brute_force(facts: dict[str, int]) -> dict[str, tuple[int, ...]]:
+    """Every answer 1-5 to every unknown fact, against every way (unknown included) to answer the others."""
+    unknown = [n for n in FACTS if n not in facts]
+    result = {}
+    for name in unknown:
+        others = [u for u in unknown if u != name]
+        values = set()
+        for combo in itertools.product([None, 1, 2, 3, 4, 5], repeat=len(others)):
+            context = {**facts, **{o: v for o, v in zip(others, combo, strict=True) if v is not None}}
+            outcome = evaluate(RULES, context)
+            values |= {v for v in range(1, 6) if evaluate(RULES, {**context, name: v}) != outcome}
+        if values:
+            result[name] = tuple(sorted(values))
+    return result
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_with_a_few_unknown_facts_the_answer_is_exact(data):
+    unknown = data.draw(st.lists(st.sampled_from(FACTS), min_size=1, max_size=3, unique=True))
+    facts = {n: data.draw(st.integers(1, 5)) for n in FACTS if n not in unknown}
+    assert len(unknown) <= EXHAUSTIVE_UP_TO
+    assert decisive_unknowns(RULES, facts) == _brute_force(facts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(profiles)
+def test_an_answer_that_alone_changes_the_outcome_is_always_listed(facts):
+    listed = decisive_unknowns(RULES, facts)
+    outcome = evaluate(RULES, facts)
+    for name in FACTS:
+        if name not in facts:
+            changing = {v for v in range(1, 6) if evaluate(RULES, {**facts, name: v}) != outcome}
+            assert changing <= set(listed.get(name, ()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(profiles)
+def test_the_quick_yes_or_no_agrees_with_the_full_answer(facts):
+    assert any_decisive_unknown(RULES, facts) == bool(decisive_unknowns(RULES, facts))
+
+
+def test_a_complete_profile_has_no_decisive_unknowns():
+    assert decisive_unknowns(RULES, {n: 3 for n in FACTS}) == {}
+
+
+@settings(max_examples=500, deadline=None)
+@given(profiles)
+def test_the_bit_masks_conclude_what_the_rules_conclude(facts):
+    m = masks_of(RULES)
+    assert m.decode(m.outcome(m.mask(facts))) == evaluate(RULES, facts)
