@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from knowledge.loader import knowledge
 from rules.masks import Masks, masks_of
-from rules.model import RuleBase
+from rules.model import Condition, RuleBase
 
 EXHAUSTIVE_UP_TO = 4  # unknown facts
 
@@ -37,17 +37,24 @@ def _contexts(rules: RuleBase, m: Masks, unknown: list[str], facts: Mapping[str,
     counts, the answers that meet 0, 1, 2, ... of its open conditions; and, for each level the known
     facts still allow, just the answers that reach it (the rest left unknown).
     """
-    positive = {name: f.positive for name, f in knowledge().facts.items()}
     known = m.mask(facts)
-    contexts = {known,
-                known | m.mask({n: (5 if positive[n] else 1) for n in unknown}),
-                known | m.mask({n: (1 if positive[n] else 5) for n in unknown})}
+    best = worst = known
+    vocabulary = knowledge().facts
+    for name in unknown:
+        bits = m.value_bits.get(name)
+        if bits is not None:
+            high, low = (bits[5], bits[1]) if vocabulary[name].positive else (bits[1], bits[5])
+            best, worst = best | high, worst | low
+    contexts = {known, best, worst}
     for n in range(3, 6):
-        contexts.add(known | m.mask({c.fact: c.threshold for _, c in rules.conditions_of(n) if c.fact not in facts}))
+        contexts.add(known | _threshold_bits(m, (c for _, c in rules.conditions_of(n) if c.fact not in facts)))
     for level in sorted({d.majority_of_level for d in rules.diagnostics if d.majority_of_level}):
-        open_ = [c for _, c in rules.conditions_of(level) if c.fact not in facts]
-        for k in range(len(open_) + 1):
-            contexts.add(known | m.mask({c.fact: c.threshold for c in open_[:k]}))
+        contexts.add(known)
+        assigned: dict[str, int] = {}
+        for _, c in rules.conditions_of(level):
+            if c.fact not in facts:
+                assigned[c.fact] = c.threshold
+                contexts.add(known | m.mask(assigned))
     reaching = dict(facts)
     for n in range(2, _reachable_level(rules, facts) + 1):
         for _, c in rules.conditions_of(n):
@@ -55,6 +62,11 @@ def _contexts(rules: RuleBase, m: Masks, unknown: list[str], facts: Mapping[str,
                 reaching[c.fact] = c.nearest(reaching.get(c.fact))
         contexts.add(m.mask(reaching))
     return contexts
+
+
+def _threshold_bits(m: Masks, conditions: Iterable[Condition]) -> int:
+    """The bits set by answering each condition's fact with its threshold (the last, for a fact tested twice)."""
+    return m.mask({c.fact: c.threshold for c in conditions})
 
 
 def _answer_bits(rules: RuleBase, m: Masks, name: str) -> list[tuple[int, tuple[int, ...]]]:

@@ -22,6 +22,14 @@ class _Diagnostic:
     when: int
     majority: tuple[int, ...]  # one bit per condition of the counted level (empty: no majority test)
 
+    @property
+    def majority_mask(self) -> int:
+        """The counted level's bits, when each condition has its own bit (so counting is a popcount)."""
+        mask = 0
+        for b in self.majority:
+            mask |= b
+        return mask if mask.bit_count() == len(self.majority) else 0
+
 
 class Masks:
     """The compiled masks of one rule base."""
@@ -51,6 +59,7 @@ class Masks:
                         tuple(self._bit[(c.fact, *c.bounds)] for _, c in rules.conditions_of(d.majority_of_level))
                         if d.majority_of_level else ())
             for d in rules.diagnostics)
+        self._diagnostic_masks = tuple((d, d.majority_mask) for d in self._diagnostics)
         self._memo: dict[int, int] = {}
 
     def _of(self, conditions: object) -> int:
@@ -80,9 +89,13 @@ class Masks:
                 break
             level = n
         result = level
-        for d in self._diagnostics:
-            if (level in d.levels and mask & d.when == d.when
-                    and (not d.majority or 2 * sum(1 for b in d.majority if mask & b) > len(d.majority))):
+        for d, majority_mask in self._diagnostic_masks:
+            if level in d.levels and mask & d.when == d.when:
+                if d.majority:
+                    met = ((mask & majority_mask).bit_count() if majority_mask
+                           else sum(1 for b in d.majority if mask & b))
+                    if 2 * met <= len(d.majority):
+                        continue
                 result |= d.code_bit
         if len(self._memo) >= MEMO_LIMIT:
             self._memo.clear()
