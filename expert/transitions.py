@@ -74,18 +74,27 @@ def prerequisite_dag() -> nx.DiGraph:
 
 
 def action_waves(actions: Iterable[Action]) -> tuple[tuple[Action, ...], ...]:
-    """The actions in waves: a wave's capabilities need only capabilities of earlier waves (indirectly too)."""
-    import networkx as nx
+    """The actions in waves: a wave's capabilities need only capabilities of earlier waves (indirectly too).
 
+    These are networkx's topological generations of the prerequisite closure restricted to the capabilities
+    present (a test proves it), computed directly so that planning does not import networkx.
+    """
     actions = list(actions)
-    order = list(transitions().capabilities)
+    tr = transitions()
     present = {a.capability for a in actions}
-    closure = nx.transitive_closure_dag(prerequisite_dag())
-    waves = []
-    for generation in nx.topological_generations(closure.subgraph(present)):
-        caps = sorted(generation, key=order.index)
-        waves.append(tuple(a for cap in caps for a in actions if a.capability == cap))
-    return tuple(waves)
+    wave: dict[str, int] = {}
+
+    def depth(cap: str) -> int:
+        if cap not in wave:
+            wave[cap] = 1 + max((depth(a) for a in tr.ancestors(cap) & present), default=0)
+        return wave[cap]
+
+    order = list(tr.capabilities)
+    waves: dict[int, list[str]] = {}
+    for cap in present:
+        waves.setdefault(depth(cap), []).append(cap)
+    return tuple(tuple(a for cap in sorted(waves[n], key=order.index) for a in actions if a.capability == cap)
+                 for n in sorted(waves))
 
 
 def _requirement(rule: IndicatorRule, cond: Condition, lang: str) -> dict[str, Any]:

@@ -67,6 +67,17 @@ class Transitions:
         """The actions of the move into `level`, in file order."""
         return tuple(a for a in self.actions if a.to == level)
 
+    def ancestors(self, capability: str) -> frozenset[str]:
+        """Every capability that must be in place before `capability`, directly or indirectly."""
+        found: set[str] = set()
+        todo = list(self.capabilities[capability].requires)
+        while todo:
+            c = todo.pop()
+            if c not in found:
+                found.add(c)
+                todo.extend(self.capabilities[c].requires)
+        return frozenset(found)
+
     def prerequisites(self) -> list[tuple[str, str]]:
         """The DAG's edges (before, after): `before` must be in place before `after`."""
         return [(before, c.id) for c in self.capabilities.values() for before in c.requires]

@@ -112,6 +112,15 @@ def test_every_condition_of_a_level_is_addressed_by_an_action_of_the_move_into_i
 
 
 @pytest.mark.parametrize("level", range(2, 6))
+def test_the_waves_are_networkx_topological_generations_of_the_prerequisites(level):
+    actions = transitions().actions_to(level)
+    present = {a.capability for a in actions}
+    closure = nx.transitive_closure_dag(prerequisite_dag())
+    generations = [set(g) for g in nx.topological_generations(closure.subgraph(present))]
+    assert [{a.capability for a in wave} for wave in action_waves(actions)] == generations
+
+
+@pytest.mark.parametrize("level", range(2, 6))
 def test_no_action_comes_before_an_action_it_needs(level):
     ancestors = {c: nx.ancestors(prerequisite_dag(), c) for c in transitions().capabilities}
     waves = action_waves(transitions().actions_to(level))
