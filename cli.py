@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from expert.errors import InputError
+
 __version__ = "0.1.0"
 
 
@@ -20,6 +22,16 @@ class BadInput(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(f"branda: error: {self.message}", err=True)
+
+
+class BrandaGroup(click.Group):
+    """The command group: bad input found anywhere in a command (an InputError) becomes BadInput."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            raise BadInput(str(exc)) from None
 
 
 def output_options(command: Callable) -> Callable:
@@ -39,39 +51,24 @@ def emit(fmt: str, text: Callable[[], str], data: Callable[[], Any]) -> None:
 
 
 def read_profile(path: str, sets: tuple[str, ...]) -> Any:
-    """Load a profile and apply --set overrides, turning bad input into exit 2."""
-    from expert.errors import InputError
+    """Load a profile and apply --set overrides."""
     from expert.profile import apply_sets, load_profile
 
-    try:
-        return apply_sets(load_profile(path), sets)
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
-
-
-def read_profile_sets(profile: Any, sets: tuple[str, ...]) -> Any:
-    """Apply --set overrides to an already loaded profile, turning bad input into exit 2."""
-    from expert.errors import InputError
-    from expert.profile import apply_sets
-
-    try:
-        return apply_sets(profile, sets)
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
+    return apply_sets(load_profile(path), sets)
 
 
 set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                           help="Override or add a fact (1-5; empty or ? for unknown). Repeatable.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=BrandaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="branda")
 def cli() -> None:
     """branda rates an organisation's customer-service maturity on the article's five levels.
 
     \b
     Example:
-      branda assess examples/retailer_level2.yaml
+      branda assess examples/retailer_stuck_level2.yaml
     """
     logging.basicConfig(level=logging.WARNING, format="branda: %(message)s")
 
@@ -102,9 +99,10 @@ def assess(profiles: tuple[str, ...], sets: tuple[str, ...], engine: str, fmt: s
         result = run_assessment(read_profile(profiles[0], sets), engine)
     else:
         from expert.consensus import consensus, with_disagreement
+        from expert.profile import apply_sets
 
         combined = consensus([read_profile(p, ()) for p in profiles])
-        result = with_disagreement(run_assessment(read_profile_sets(combined.profile, sets), engine), combined)
+        result = with_disagreement(run_assessment(apply_sets(combined.profile, sets), engine), combined)
     emit(fmt, lambda: assessment_text(result, lang), lambda: assessment_json(result, lang))
 
 
@@ -122,7 +120,6 @@ def facts(fmt: str, lang: str) -> None:
     emit(fmt, lambda: facts_text(lang), lambda: facts_json(lang))
 
 
-# --- why (explanations) ---
 @cli.command()
 @click.argument("profile", metavar="PROFILE")
 @set_option
@@ -145,13 +142,9 @@ def why(profile: str, sets: tuple[str, ...], target: str | None, fmt: str, lang:
       branda why examples/retailer_stuck_level2.yaml --level 3 --lang lt
       branda why examples/bank_level3.toml --format dot > why.dot
     """
-    from expert.errors import InputError
     from expert.explain import explain, parse_level, why_json, why_text
 
-    try:
-        level = None if target is None else parse_level(target)
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
+    level = None if target is None else parse_level(target)
     result = explain(read_profile(profile, sets), level)
     if fmt in ("dot", "graph-json"):
         from expert.provenance import graph_json, provenance_graph, to_dot
@@ -160,9 +153,7 @@ def why(profile: str, sets: tuple[str, ...], target: str | None, fmt: str, lang:
         emit("json" if fmt == "graph-json" else "text", lambda: to_dot(graph), lambda: graph_json(graph))
     else:
         emit(fmt, lambda: why_text(result, lang), lambda: why_json(result, lang))
-# --- end why ---
 
-# --- whatif, graph, plan ---
 @cli.command()
 @click.argument("profile", metavar="PROFILE")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
@@ -181,14 +172,10 @@ def whatif(profile: str, sets: tuple[str, ...], scenarios: tuple[str, ...], fmt:
       branda whatif examples/retailer_stuck_level2.yaml --set quick_wins_focus=2 --set internal_alignment=4
       branda whatif examples/bank_level3.toml --scenario analytics.yaml --scenario scorecard.yaml
     """
-    from expert.errors import InputError
     from expert.whatif import compare_all, load_scenario, scenario_from_sets, whatif_json, whatif_text
 
     base = read_profile(profile, ())
-    try:
-        plans = ([scenario_from_sets(sets)] if sets else []) + [load_scenario(s) for s in scenarios]
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
+    plans = ([scenario_from_sets(sets)] if sets else []) + [load_scenario(s) for s in scenarios]
     if not plans:
         raise BadInput("whatif needs the changes to try: --set NAME=VALUE (repeatable) or --scenario FILE")
     result = compare_all(base, plans)
@@ -239,9 +226,7 @@ def plan(profile: str, target: str | None, sets: tuple[str, ...], fmt: str, lang
         level = int(target)
     result = make_plan(read_profile(profile, sets), level)
     emit(fmt, lambda: plan_text(result, lang), lambda: plan_json(result, lang))
-# --- end whatif, graph, plan ---
 
-# --- batch ---
 @cli.command()
 @click.argument("file", metavar="FILE.csv")
 @click.option("--out", metavar="FILE", help="Write every organisation's result to FILE: .csv (the input columns "
@@ -269,12 +254,8 @@ def batch(ctx: click.Context, file: str, out: str | None, engine: str, jobs: int
 
     from expert.batch import run_batch, summary_json, summary_text
     from expert.csvio import Scan, out_format
-    from expert.errors import InputError
 
-    try:
-        kind = None if out is None else out_format(Path(out), Path(file))
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
+    kind = None if out is None else out_format(Path(out), Path(file))
     scan = Scan(Path(file))
     bad = 0
     for problem in scan.problems():
@@ -294,9 +275,7 @@ def _batch_label(lang: str) -> str:
     from knowledge.loader import knowledge
 
     return knowledge().texts["batch_progress"](lang)
-# --- end batch ---
 
-# --- interview, report ---
 def _read_answer(prompt: str) -> str:
     """One line from stdin after `prompt`; from a pipe the answer is echoed so that the transcript reads well."""
     click.echo(prompt, nl=False)
@@ -325,15 +304,11 @@ def interview(out: str | None, lang: str) -> None:
       branda interview --out acme.yaml --lang lt
     """
     from expert.assess import assess as run_assessment
-    from expert.errors import InputError
     from expert.interview import Console, open_interview, run_interview
     from expert.render import assessment_text
     from knowledge.loader import knowledge
 
-    try:
-        path, answers, notes = open_interview(out, lang)
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
+    path, answers, notes = open_interview(out, lang)
     for note in notes:
         click.echo(note)
     outcome = run_interview(path, answers, Console(_read_answer, click.echo), lang)
@@ -368,13 +343,9 @@ def report(profile: str, out: str, sets: tuple[str, ...], lang: str) -> None:
       branda report examples/retailer_stuck_level2.yaml --out prekyba.html
       branda report examples/bank_level3.toml --out bankas.md --lang lt
     """
-    from expert.errors import InputError
     from expert.report import report_kind, write_report
 
-    try:
-        kind = report_kind(out, lang)
-    except InputError as exc:
-        raise BadInput(str(exc)) from None
+    kind = report_kind(out, lang)
     write_report(read_profile(profile, sets), out, kind, lang)
     click.echo(_ui_text("report_written", lang, path=out))
 
@@ -384,7 +355,6 @@ def _ui_text(key: str, lang: str, **values: object) -> str:
     from knowledge.loader import knowledge
 
     return knowledge().texts[key](lang).format(**values)
-# --- end interview, report ---
 
 
 def main() -> None:
