@@ -18,12 +18,18 @@ demo: $(BIN)/branda
 test: $(BIN)/branda
 	$(BIN)/python -m pytest
 
-# The suite on every supported Python found on PATH (CI runs this).
+# The suite on every supported Python the machine has (CI runs this): python3.X on PATH when it
+# runs, else pyenv's install of it.
 test-all:
 	@set -e; ran=0; for v in 3.11 3.12 3.13; do \
-	  if command -v python$$v >/dev/null 2>&1; then \
-	    echo "== Python $$v"; $(MAKE) --no-print-directory test PYTHON=python$$v VENV=.venv-$$v; ran=1; \
-	  fi; done; test $$ran = 1
+	  py=""; \
+	  if python$$v -c "" >/dev/null 2>&1; then py=python$$v; \
+	  else for c in $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v*/bin/python$$v; do \
+	    if [ -x "$$c" ]; then py=$$c; break; fi; done; fi; \
+	  if [ -n "$$py" ]; then \
+	    echo "== Python $$v ($$py)"; $(MAKE) --no-print-directory test PYTHON=$$py VENV=.venv-$$v; ran=$$((ran+1)); \
+	  else echo "== Python $$v: not found, skipped"; fi; \
+	done; test $$ran -gt 0
 
 # The benchmark: medians and ratios measured in one run, written to bench/RESULTS.md.
 bench: $(BIN)/branda
