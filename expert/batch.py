@@ -22,7 +22,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from expert.assess import INCOMPLETE, assess, gaps
+from expert.assess import INCOMPLETE, assess
 from expert.consensus import DISAGREE
 from expert.csvio import CELLS, ORGANISATION, Scan, atomic_output, cell_value, data_rows
 from expert.profile import Profile
@@ -86,7 +86,8 @@ class RowAssessor:
         level, codes = evaluate(self.rules, facts)
         if any_decisive_unknown(self.rules, facts):
             codes = codes | {INCOMPLETE}
-        blockers = dict.fromkeys(g.fact for g in gaps(self.rules, facts, level, min(level + 1, 5)))
+        blockers = dict.fromkeys(fact for fact, lo, hi in self.rules.bounds_by_level[level + 1]
+                                 if not lo <= facts.get(fact, 0) <= hi) if level < 5 else {}
         return level, tuple(code for code in self._codes if code in codes), tuple(blockers)
 
     def chunk(self, rows: list[list[str]]) -> tuple[str, list[Row]]:

@@ -114,6 +114,24 @@ def decisive_unknowns(rules: RuleBase, facts: Mapping[str, int]) -> dict[str, tu
     return _decisive(rules, facts, first_only=False)
 
 
+def _changes_the_level(rules: RuleBase, facts: Mapping[str, int]) -> bool:
+    """A quick witness: answering the profile up to some reachable level, one unknown fact's answer matters."""
+    m = masks_of(rules)
+    known = m.mask(facts)
+    assigned: dict[str, int] = {}
+    for n in range(2, _reachable_level(rules, facts) + 1):
+        open_ = [c for _, c in rules.conditions_of(n) if c.fact not in facts]
+        for c in open_:
+            assigned[c.fact] = c.nearest(assigned.get(c.fact))
+        context = known | m.mask(assigned)
+        outcome = m.outcome(context)
+        if any(m.outcome(context & ~m.fact_bits[c.fact]) != outcome for c in open_):
+            return True
+    return False
+
+
 def any_decisive_unknown(rules: RuleBase, facts: Mapping[str, int]) -> bool:
     """Whether some unknown fact could change the level or a diagnostic (incomplete_profile): stops at the first."""
-    return bool(_decisive(rules, facts, first_only=True))
+    if all(name in facts for name in rules.answer_classes):
+        return False  # every fact a rule tests is known
+    return _changes_the_level(rules, facts) or bool(_decisive(rules, facts, first_only=True))
