@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rules.model import Condition, RuleBase
 
-MEMO_LIMIT = 200_000  # outcomes remembered before the memo starts afresh
+MEMO_LIMIT = 16_384  # outcomes remembered before the memo starts afresh (bounds a worker's memory)
 
 
 @dataclass(frozen=True)
