@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from knowledge.yamlio import load_yaml
+from knowledge.yamlio import load_yaml_file
 
 LANGUAGES = ("en", "lt")
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
@@ -89,7 +89,7 @@ class Reader:
     def __init__(self, path: Path) -> None:
         self.file = f"{path.parent.name}/{path.name}"
         try:
-            self.data = load_yaml(path.read_text(encoding="utf-8"))
+            self.data = load_yaml_file(path)
         except Exception as exc:  # noqa: BLE001 - any parse failure is the file's fault
             raise KnowledgeError(self.file, "(file)", f"cannot be parsed: {exc}") from None
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+# The suite parses into its own cache folder, not the user's (knowledge/yamlio.py).
+os.environ.setdefault("BRANDA_CACHE_DIR", tempfile.mkdtemp(prefix="branda-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
