@@ -19,6 +19,21 @@ GOLDEN = ROOT / "tests" / "golden"
 REGENERATE = os.environ.get("BRANDA_REGEN_GOLDEN") == "1"  # BRANDA_REGEN_GOLDEN=1 pytest rewrites the goldens
 
 
+# A level-2 organisation stuck there (quick wins, no alignment), with most higher facts unknown.
+STUCK_AT_LEVEL_2 = """\
+organisation: UAB Bandymas
+facts:
+  customer_focus: 4
+  cx_ownership: 5
+  process_standardisation: 3
+  resistance: 2
+  cx_strategy: 3
+  collaboration: 3
+  quick_wins_focus: 5
+  internal_alignment: 2
+"""
+
+
 def assert_golden(name: str, output: str) -> None:
     """`output` is exactly tests/golden/`name` (rewritten first when BRANDA_REGEN_GOLDEN=1: read the diff)."""
     golden = GOLDEN / name

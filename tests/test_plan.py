@@ -14,6 +14,7 @@ from itertools import combinations, product
 import networkx as nx
 import pytest
 from conftest import EXAMPLE_FILES, ROOT, assert_golden
+from conftest import STUCK_AT_LEVEL_2 as LEVEL_2
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -30,18 +31,6 @@ from rules.model import Condition, rulebase
 
 RULES = rulebase()
 
-LEVEL_2 = """\
-organisation: UAB Bandymas
-facts:
-  customer_focus: 4
-  cx_ownership: 5
-  process_standardisation: 3
-  resistance: 2
-  cx_strategy: 3
-  collaboration: 3
-  quick_wins_focus: 5
-  internal_alignment: 2
-"""
 
 
 def conditions_up_to(target: int) -> dict[str, list[Condition]]:

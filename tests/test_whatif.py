@@ -12,6 +12,7 @@ import json
 
 import pytest
 from conftest import EXAMPLES, ROOT, assert_golden
+from conftest import STUCK_AT_LEVEL_2 as LEVEL_2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,18 +28,6 @@ from rules.model import rulebase
 RETAILER = EXAMPLES / "retailer_stuck_level2.yaml"
 FACTS = list(knowledge().facts)
 
-LEVEL_2 = """\
-organisation: UAB Bandymas
-facts:
-  customer_focus: 4
-  cx_ownership: 5
-  process_standardisation: 3
-  resistance: 2
-  cx_strategy: 3
-  collaboration: 3
-  quick_wins_focus: 5
-  internal_alignment: 2
-"""
 
 SCENARIO = """\
 name: Long-term focus
