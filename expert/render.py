@@ -88,7 +88,8 @@ def facts_text(lang: str = "en") -> str:
         lines.append(f"{f.name} ({f.polarity}, {polarity})")
         lines.append(f"  {f.statement(lang)}")
         lines.append(f"  {_t(kb, 'question', lang)}: {f.question(lang)}")
-        lines.append(f"  {_t(kb, 'article', lang)}: \"{f.source(lang)}\"")
+        source = f"„{f.source(lang)}“" if lang == "lt" else f"\"{f.source(lang)}\""
+        lines.append(f"  {_t(kb, 'article', lang)}: {source}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
