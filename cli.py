@@ -264,7 +264,7 @@ def batch(ctx: click.Context, file: str, out: str | None, engine: str, jobs: int
     if bad:
         ctx.exit(2)
     if sys.stderr.isatty():
-        with click.progressbar(length=scan.rows, label=_batch_label(lang), file=sys.stderr) as bar:
+        with click.progressbar(length=scan.rows, label=_ui_text("batch_progress", lang), file=sys.stderr) as bar:
             summary = run_batch(scan, Path(out) if out else None, kind, lang, engine, jobs, bar.update)
     else:
         summary = run_batch(scan, Path(out) if out else None, kind, lang, engine, jobs)
@@ -272,9 +272,7 @@ def batch(ctx: click.Context, file: str, out: str | None, engine: str, jobs: int
 
 
 def _batch_label(lang: str) -> str:
-    from knowledge.loader import knowledge
-
-    return knowledge().texts["batch_progress"](lang)
+    return _ui_text("batch_progress", lang)
 
 def _read_answer(prompt: str) -> str:
     """One line from stdin after `prompt`; from a pipe the answer is echoed so that the transcript reads well."""
@@ -352,9 +350,9 @@ def report(profile: str, out: str, sets: tuple[str, ...], lang: str) -> None:
 
 def _ui_text(key: str, lang: str, **values: object) -> str:
     """A UI text from knowledge/, in `lang`, with its placeholders filled."""
-    from knowledge.loader import knowledge
+    from knowledge.loader import text
 
-    return knowledge().texts[key](lang).format(**values)
+    return text(key, lang, **values)
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ from expert.consensus import DISAGREE
 from expert.csvio import CELLS, ORGANISATION, Scan, atomic_output, cell_value, data_rows
 from expert.profile import Profile
 from expert.unknowns import any_decisive_unknown
-from knowledge.loader import knowledge
+from knowledge.loader import knowledge, text
 from rules.evaluate import evaluate
 from rules.model import rulebase
 
@@ -247,7 +247,7 @@ def summary_text(s: Summary, lang: str = "en") -> str:
     kb = knowledge()
 
     def t(key: str, **values: object) -> str:
-        return kb.texts[key](lang).format(**values)
+        return text(key, lang, **values)
 
     lines = [t("batch_assessed", count=s.organisations, file=s.source), "", t("batch_by_level")]
     lines += ["  " + t("batch_level", level=n, name=kb.level(n).name(lang), count=c) for n, c in s.levels.items()]

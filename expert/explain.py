@@ -9,9 +9,9 @@ from typing import Any
 from expert.assess import INCOMPLETE, Assessment, Gap, assess, gaps
 from expert.errors import InputError
 from expert.profile import Profile
-from expert.render import assessment_text, facts_inline, gap_line
+from expert.render import answers_text, assessment_text, facts_inline, gap_line
 from expert.serialize import assessment_json, firing_json, gap_json
-from knowledge.loader import Knowledge, knowledge
+from knowledge.loader import Knowledge, knowledge, text
 from rules.evaluate import evaluate
 from rules.model import DiagnosticRule, IndicatorRule, StepRule, rulebase
 from rules.trace import Firing
@@ -75,8 +75,7 @@ def explain(profile: Profile, target: int | None = None, engine: str = "experta"
 
 # --- the words for rules and conclusions ---------------------------------------------------------------
 
-def _t(key: str, lang: str, **values: object) -> str:
-    return knowledge().texts[key](lang).format(**values)
+_t = text
 
 
 def rule_title(name: str, lang: str) -> str:
@@ -253,10 +252,6 @@ def _diagnostic_lines(a: Assessment, kb: Knowledge, lang: str) -> list[str]:
     return lines
 
 
-def _values(values: list[int], lang: str) -> str:
-    shown = [str(v) for v in values]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" {_t('or', lang)} {shown[-1]}"
-
 
 def _effect(kb: Knowledge, before: tuple[int, frozenset[str]], after: tuple[int, frozenset[str]],
             lang: str) -> str:
@@ -280,15 +275,15 @@ def _unknown_lines(a: Assessment, kb: Knowledge, lang: str) -> list[str]:
     facts = dict(a.profile.facts)
     before = evaluate(rulebase(), facts)
     for name, values in a.decisive_unknowns.items():
-        line = _t("could_change", lang, fact=name, values=_values(list(values), lang))
+        line = _t("could_change", lang, fact=name, values=answers_text(values, lang))
         alone: dict[tuple[int, frozenset[str]], list[int]] = {}
         for v in values:
             after = evaluate(rulebase(), {**facts, name: v})
             if after != before:
                 alone.setdefault(after, []).append(v)
         lines.append("  - " + (line if alone else _t("why_together", lang, line=line)))
-        lines += ["      " + _t("why_alone", lang, values=_values(vs, lang), effect=_effect(kb, before, after, lang))
-                  for after, vs in alone.items()]
+        lines += ["      " + _t("why_alone", lang, values=answers_text(vs, lang),
+                                 effect=_effect(kb, before, after, lang)) for after, vs in alone.items()]
     return lines + [_t("unknown_facts", lang, count=len(a.unknown_facts), facts=", ".join(a.unknown_facts))]
 
 
@@ -302,7 +297,7 @@ def _why_not_lines(e: Explanation, kb: Knowledge, lang: str) -> list[str]:
         unmet = [g for g in e.why_not if g.level == level]
         met = len(rulebase().indicators_of(level)) - len({g.rule for g in unmet})
         lines.append("  " + _level_count(kb, level, met, lang))
-        lines += [f"    - {gap_line(kb, g, lang)} [{g.rule}]" for g in unmet]
+        lines += [f"    - {gap_line(g, lang)} [{g.rule}]" for g in unmet]
     return lines + ["  " + _t("why_not_count", lang, count=len(e.why_not))]
 
 

@@ -20,7 +20,7 @@ from expert.atomic import write_atomic
 from expert.errors import InputError, shown
 from expert.profile import Profile, check_value, load_profile
 from expert.unknowns import decisive_unknowns
-from knowledge.loader import knowledge
+from knowledge.loader import knowledge, text
 from knowledge.yamlio import load_yaml
 from rules.model import RuleBase, rulebase
 
@@ -70,8 +70,7 @@ class Console:
     say: Callable[[str], None]
 
 
-def _t(key: str, lang: str, **values: object) -> str:
-    return knowledge().texts[key](lang).format(**values)
+_t = text
 
 
 # --- which question next ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from expert.profile import Profile
 from expert.render import gap_line
 from expert.serialize import gap_json
 from expert.transitions import Trigger, action_waves, complacency_triggers
-from knowledge.loader import knowledge
+from knowledge.loader import knowledge, text
 from knowledge.transitions import Action, Milestone, transitions
 from rules.model import Condition, RuleBase
 
@@ -183,8 +183,7 @@ def make_plan(profile: Profile, target: int | None = None, sess: Session | None 
     return Plan(baseline, target, path, sets, tuple(_step(sess, facts, n) for n in path[:-1]), held)
 
 
-def _t(key: str, lang: str, **values: object) -> str:
-    return knowledge().texts[key](lang).format(**values)
+_t = text
 
 
 def _level(n: int, lang: str) -> str:
@@ -262,7 +261,7 @@ def _step_text(step: Step, number: int, total: int, lang: str, advise: bool) -> 
         lines.append("  " + _t("plan_nothing_required", lang, level=step.end))
     else:
         lines.append("  " + _t("plan_requires", lang, count=len(step.requires)))
-        lines += [f"    - {gap_line(knowledge(), g, lang)}" for g in step.requires]
+        lines += [f"    - {gap_line(g, lang)}" for g in step.requires]
         lines.append("  " + _t("plan_actions", lang))
         for i, wave in enumerate(step.waves, 1):
             lines.append("    " + _t("plan_wave_first" if i == 1 else "plan_wave_next", lang, wave=i))

@@ -7,7 +7,6 @@ level ladder, the fact profile and the transition diagram (inline SVG in HTML, a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from expert.atomic import write_atomic
 from expert.errors import InputError
 from expert.explain import Explanation, explain, rule_title
 from expert.profile import Profile
+from expert.render import answers_text
 from expert.report_blocks import Block, Figure, Heading, Item, Items, Para, Quote, report_text
 from expert.report_html import render_html
 from expert.report_markdown import md_escape, render_markdown
@@ -36,10 +36,6 @@ def _code(text: object) -> str:
     """Inline code in the blocks' text: `fact`, `>= 4` (rendered as <code> in HTML, kept in Markdown)."""
     return f"`{text}`"
 
-
-def _or(values: Iterable[int], lang: str) -> str:
-    shown = [str(v) for v in values]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" {_t('or', lang)} {shown[-1]}"
 
 
 def _value(value: int | None, lang: str) -> str:
@@ -119,7 +115,7 @@ def _diagnostics(a: Assessment, lang: str) -> list[Block]:
         blocks += [Heading(3, info.title(lang)), Para(info.message(lang))]
         if d.code == "incomplete_profile":
             blocks += [Para(_t("report_could_change", lang) + ":"),
-                       Items(tuple(Item(f"{_code(f)}: {_t('report_values', lang, values=_or(v, lang))}")
+                       Items(tuple(Item(f"{_code(f)}: {_t('report_values', lang, values=answers_text(v, lang))}")
                                    for f, v in a.decisive_unknowns.items()))]
         elif d.facts:
             shown = ", ".join(f"{_code(k)} = {_value(v, lang)}" for k, v in d.facts.items())

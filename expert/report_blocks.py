@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from knowledge.loader import knowledge
+from knowledge.loader import text
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,7 @@ class Figure:
 Block = Heading | Para | Quote | Items | Figure
 
 
-def report_text(key: str, lang: str, **values: object) -> str:
-    """A report text from the knowledge base, in `lang`."""
-    return knowledge().texts[key](lang).format(**values)
+report_text = text
 
 
 def quote_text(text: str, lang: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from knowledge.loader import knowledge
+from knowledge.loader import knowledge, text
 from knowledge.transitions import Action, transitions
 from rules.model import Condition, DiagnosticRule, IndicatorRule, rulebase
 
@@ -135,8 +135,7 @@ def transition_graph(lang: str = "en") -> nx.DiGraph:
     return g
 
 
-def _t(key: str, lang: str, **values: object) -> str:
-    return knowledge().texts[key](lang).format(**values)
+_t = text
 
 
 def _edge_label(data: dict[str, Any], lang: str) -> str:

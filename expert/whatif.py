@@ -14,7 +14,7 @@ from expert.assess import Assessment, assess
 from expert.errors import InputError, closest
 from expert.profile import Profile, check_fact_name, check_value, parse_set, read_data
 from expert.serialize import assessment_json
-from knowledge.loader import knowledge
+from knowledge.loader import knowledge, text
 from rules.model import IndicatorRule, rulebase
 from rules.trace import Firing
 
@@ -114,8 +114,7 @@ def whatif_json(comparisons: Sequence[Comparison], lang: str = "en") -> Any:
     return items[0] if len(items) == 1 else items
 
 
-def _t(key: str, lang: str, **values: object) -> str:
-    return knowledge().texts[key](lang).format(**values)
+_t = text
 
 
 def conclusion_text(conclusion: str, lang: str) -> str:

@@ -213,3 +213,8 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
 def knowledge() -> Knowledge:
     """The bundled knowledge base, loaded once per process."""
     return load_knowledge()
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    """A text of the bundled knowledge base (texts*.yaml) in `lang`, its {placeholders} filled from `values`."""
+    return knowledge().texts[key](lang).format(**values)
