@@ -34,6 +34,7 @@ from expert.interview import (
     save_answers,
     write_atomic,
 )
+from expert.errors import InputError
 from expert.profile import load_profile
 from expert.unknowns import decisive_unknowns
 from knowledge.loader import knowledge
@@ -129,7 +130,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, monk
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="answers.yaml: cannot write the file: disk full"):
         write_atomic(path, "facts: {cx_ownership: 1}\n")
     assert path.read_text(encoding="utf-8") == "facts: {cx_ownership: 4}\n"
     assert [p.name for p in tmp_path.iterdir()] == ["answers.yaml"]
