@@ -46,13 +46,14 @@ def check_writable(path: str | Path) -> None:
     folder = target.parent
     if not folder.is_dir():
         raise InputError(str(target), f"the folder {str(folder)!r} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(str(target), f"cannot write to the folder {str(folder)!r}")
     try:
-        if os.statvfs(folder).f_flag & os.ST_RDONLY:
-            raise write_error(target, OSError(errno.EROFS, "read-only"))
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
     except OSError:  # statvfs unavailable: the write itself will tell
-        pass
+        read_only = False
+    if read_only:
+        raise write_error(target, OSError(errno.EROFS, "read-only"))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(str(target), f"cannot write to the folder {str(folder)!r}: permission denied")
 
 
 def clean_stale(folder: str | Path) -> None:

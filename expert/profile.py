@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ TOP_LEVEL_KEYS = ("organisation", "assessed_on", "facts")
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 ALLOWED_VALUE = "a whole number 1-5, or empty, null or ? for unknown"
 UNKNOWN_WORDS = {"", "?", "null"}  # text values (after trimming, any case) that mean "unknown"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 
@@ -73,6 +75,10 @@ def _construct_checked_timestamp(loader: Any, node: Any) -> Any:
     except ValueError as exc:
         raise yaml.constructor.ConstructorError(
             None, None, f"{node.value!r} is not a valid date ({exc})", node.start_mark) from None
+    except (TypeError, AttributeError):  # a `!!timestamp` tag on text that is no date at all
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{shown(str(node.value))} is not a date (write a date as 2026-11-20)",
+            node.start_mark) from None
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
@@ -122,6 +128,10 @@ def _parse(source: str, text: str, kind: str) -> Any:
         raise InputError(source, f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
     except RecursionError:
         raise InputError(source, f"not valid {kind.upper()}: nested too deeply") from None
+    except (TypeError, AttributeError, OverflowError):
+        # a YAML constructor given an explicit tag it cannot build (`!!set` as a key, …): the file's fault
+        raise InputError(source, f"not valid {kind.upper()}: a tagged value cannot be read; a profile holds only "
+                                 "plain text, numbers and dates") from None
     except (yaml.YAMLError, ValueError, tomllib.TOMLDecodeError) as exc:
         problem = str(exc)
         if "integer string conversion" in problem:
@@ -173,12 +183,15 @@ def check_value(source: str, name: str, value: object) -> int | None:
     raise InputError(source, f"fact '{name}' has value {_describe(value)}; allowed: {ALLOWED_VALUE}")
 
 
-def _text_field(source: str, key: str, value: object) -> str | None:
+def text_field(source: str, key: str, value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, str):
+        if _SURROGATE.search(value):  # only JSON's \\ud800-style escapes make one; no file or terminal holds it
+            raise InputError(source, f"'{key}' has value {shown(value)}, which holds a lone UTF-16 surrogate "
+                                     "(not a character); allowed: text")
         return value
     raise InputError(source, f"'{key}' has value {_describe(value)}; allowed: text (in quotes if it looks like "
                              "a number)" + (" or a date" if key == "assessed_on" else ""))
@@ -209,8 +222,8 @@ def profile_from_data(source: str, data: object) -> Profile:
         checked = check_value(source, name, value)
         if checked is not None:
             facts[name] = checked
-    return Profile(facts=facts, organisation=_text_field(source, "organisation", data.get("organisation")),
-                   assessed_on=_text_field(source, "assessed_on", data.get("assessed_on")), source=source)
+    return Profile(facts=facts, organisation=text_field(source, "organisation", data.get("organisation")),
+                   assessed_on=text_field(source, "assessed_on", data.get("assessed_on")), source=source)
 
 
 def _read_text(source: str, path: Path, what: str) -> str:

@@ -12,12 +12,12 @@ from typing import Any
 
 from expert import svg
 from expert.assess import Assessment
-from expert.atomic import write_atomic
+from expert.atomic import check_writable, write_atomic
 from expert.errors import InputError
 from expert.explain import Explanation, explain, rule_title
 from expert.profile import Profile
 from expert.render import answers_text
-from expert.report_blocks import Block, Figure, Heading, Item, Items, Para, Quote, report_text
+from expert.report_blocks import Block, Figure, Heading, Item, Items, Para, Quote, literal, report_text
 from expert.report_html import render_html
 from expert.report_markdown import md_escape, render_markdown
 from knowledge.loader import knowledge
@@ -239,9 +239,10 @@ def build(profile: Profile, lang: str = "en") -> tuple[str, list[Block]]:
     e = explain(profile)
     a = e.assessment
     title = _t("report_title", lang)
-    subtitle = a.profile.organisation or _t("unnamed_organisation", lang)
+    organisation = a.profile.organisation
+    subtitle = literal(organisation) if organisation else _t("unnamed_organisation", lang)
     if a.profile.assessed_on:
-        subtitle += " · " + _t("report_assessed_on", lang, date=a.profile.assessed_on)
+        subtitle += " · " + _t("report_assessed_on", lang, date=literal(a.profile.assessed_on))
     blocks: list[Block] = [Heading(1, title), Para(subtitle, "subtitle")]
     blocks += _summary(a, lang) + _why(e, lang) + _next(a, lang) + _diagnostics(a, lang)
     blocks += _roadmap(_plan(profile, lang), lang) + _profile(a, lang) + _graph(a, lang)
@@ -261,10 +262,7 @@ def report_kind(out: str, lang: str = "en") -> str:
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
         raise InputError(out, _t("report_bad_extension", lang, suffix=repr(path.suffix or "(none)")))
-    if path.is_dir():
-        raise InputError(out, "is a directory; give a file name ending in .html or .md")
-    if not path.parent.is_dir():
-        raise InputError(out, f"the folder {str(path.parent)!r} does not exist")
+    check_writable(path)
     return kind
 
 

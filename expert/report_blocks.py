@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from knowledge.loader import text
@@ -49,6 +51,36 @@ Block = Heading | Para | Quote | Items | Figure
 
 
 report_text = text
+
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks around text that came from a file
+_LITERAL = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.S)
+_BREAKS = re.compile("[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ue000\ue001]")
+
+
+def literal(text: str) -> str:
+    """Text from a file (an organisation's name…) marked to be shown as written: one line, never markup.
+
+    Renderers escape it whole: no code span, emphasis, heading, HTML or control character can come out of it.
+    """
+    return _OPEN + _CONTROLS.sub("", _BREAKS.sub(" ", text)) + _CLOSE
+
+
+def segments(text: str) -> Iterator[tuple[bool, str]]:
+    """`text` split into (is_literal, piece): our own template text, and the literal text marked inside it."""
+    at = 0
+    for m in _LITERAL.finditer(text):
+        if m.start() > at:
+            yield False, text[at:m.start()]
+        yield True, m.group(1)
+        at = m.end()
+    if at < len(text):
+        yield False, text[at:]
+
+
+def plain(text: str) -> str:
+    """`text` with the literal marks removed (for a page title, which has no markup at all)."""
+    return text.replace(_OPEN, "").replace(_CLOSE, "")
 
 
 def quote_text(text: str, lang: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from expert.report_blocks import Block, Heading, Items, Para, Quote, quote_text, report_text
+from expert.report_blocks import Block, Heading, Items, Para, Quote, plain, quote_text, report_text, segments
 
 CSS = """
 body{margin:0;background:#fff;color:#1d2a31;font-family:"DejaVu Sans","Liberation Sans",Arial,Helvetica,sans-serif;
@@ -37,14 +37,17 @@ figcaption{color:#5b6b74;font-size:.88em;margin-top:.4em}
 
 
 def _inline_html(text: str) -> str:
-    """Escape `text`; `…` becomes <code>, **…** becomes <strong>."""
-    parts = text.split("`")
+    """Escape `text`; in our own text `…` becomes <code> and **…** <strong>; literal text is only escaped."""
     out = []
-    for i, part in enumerate(parts):
-        if i % 2:
-            out.append(f"<code>{html.escape(part)}</code>")
-        else:
-            out.append(re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(part)))
+    for is_literal, piece in segments(text):
+        if is_literal:
+            out.append(html.escape(piece))
+            continue
+        for i, part in enumerate(piece.split("`")):
+            if i % 2:
+                out.append(f"<code>{html.escape(part)}</code>")
+            else:
+                out.append(re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(part)))
     return "".join(out)
 
 
@@ -82,5 +85,5 @@ def render_html(title: str, blocks: list[Block], lang: str) -> str:
     body = "\n".join([*head, *(f"{opening[i]}\n" + "\n".join(s) + "\n</section>" for i, s in enumerate(rest))])
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title)}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<main>\n"
+            f"<title>{html.escape(plain(title))}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<main>\n"
             f"{body}\n</main>\n</body>\n</html>\n")

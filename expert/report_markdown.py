@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from expert.report_blocks import Block, Heading, Items, Para, Quote, quote_text, report_text
+from expert.report_blocks import Block, Heading, Items, Para, Quote, quote_text, report_text, segments
 
 _MD_SPECIAL = re.compile(r"[\\*_\[\]|]|^[#>+-]")
 _MD_ENTITY = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?\w+;)")  # what could start raw HTML or an entity
@@ -15,16 +15,23 @@ def _md_plain(text: str) -> str:
     return _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
 
 
+_ASCII_PUNCTUATION = re.compile(r"([!-%'-/:;=?@\[-`{-~])")  # CommonMark's backslash escapes, but & < >
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}  # as entities, so that no renderer reads a tag in them
+
+
 def md_escape(text: str) -> str:
-    """Escape Markdown outside `code` spans (and keep **bold** as written by the blocks)."""
-    parts = text.split("`")
+    """Escape Markdown outside `code` spans (and keep **bold** as written by the blocks); literal text whole."""
     out = []
-    for i, part in enumerate(parts):
-        if i % 2:
-            out.append(f"`{part}`")
-        else:
-            bold = part.split("**")
-            out.append("**".join(_md_plain(piece) for piece in bold))
+    for is_literal, piece in segments(text):
+        if is_literal:
+            escaped = _ASCII_PUNCTUATION.sub(r"\\\1", piece)
+            out.append(re.sub("[&<>]", lambda m: _ENTITIES[m.group(0)], escaped))
+            continue
+        for i, part in enumerate(piece.split("`")):
+            if i % 2:
+                out.append(f"`{part}`")
+            else:
+                out.append("**".join(_md_plain(bit) for bit in part.split("**")))
     return "".join(out)
 
 

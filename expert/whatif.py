@@ -12,7 +12,7 @@ from typing import Any
 
 from expert.assess import Assessment, assess
 from expert.errors import InputError, closest
-from expert.profile import Profile, check_fact_name, check_value, parse_set, read_data
+from expert.profile import Profile, check_fact_name, check_value, parse_set, read_data, text_field
 from expert.serialize import assessment_json
 from knowledge.loader import knowledge, text
 from rules.model import IndicatorRule, rulebase
@@ -63,8 +63,8 @@ def load_scenario(path: str | Path) -> Scenario:
     raw = data.get("changes")
     if not isinstance(raw, dict) or not raw:
         raise InputError(source, "'changes' must be a non-empty mapping of fact names to values 1-5 (empty = unknown)")
-    name = data.get("name", Path(source).stem)
-    if not isinstance(name, str) or not name.strip():
+    name = text_field(source, "name", data.get("name", Path(source).stem))
+    if not name or not name.strip():
         raise InputError(source, "'name' must be text")
     changes = {check_fact_name(source, fact): check_value(source, fact, value) for fact, value in raw.items()}
     return Scenario(name.strip(), changes, source)

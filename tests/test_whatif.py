@@ -145,7 +145,7 @@ def test_set_and_scenarios_compare_as_columns(runner, write_profile):
     ("s.yaml", "- cx_ownership: 4\n", "a scenario must be a mapping"),
     ("s.yaml", "", "the file is empty"),
     ("s.yaml", "changes:\n  cx_ownership: 4\n  cx_ownership: 5\n", "not valid YAML"),
-    ("s.yaml", "name: [1]\nchanges:\n  cx_ownership: 4\n", "'name' must be text"),
+    ("s.yaml", "name: [1]\nchanges:\n  cx_ownership: 4\n", "'name' has value a list; allowed: text"),
     ("s.txt", "changes:\n  cx_ownership: 4\n", "unsupported file type '.txt'"),
 ])
 def test_a_bad_scenario_file_exits_2_with_one_line_naming_the_file(runner, write_profile, name, text, problem):
