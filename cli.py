@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import json
-import logging
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
-from expert.errors import InputError
+from expert.errors import InputError, one_line
+from expert.terminal import terminal_safe
 
 __version__ = "0.1.0"
 
@@ -25,13 +27,52 @@ class BadInput(click.ClickException):
 
 
 class BrandaGroup(click.Group):
-    """The command group: bad input found anywhere in a command (an InputError) becomes BadInput."""
+    """The command group: every way a command can fail ends here as one line on stderr and an exit status.
+
+    Bad input found anywhere in a command (an InputError) and a usage error (a missing argument, an unknown
+    option, a value outside a choice) are one line and exit 2; Ctrl-C is exit 130; a closed pipe ends quietly.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except InputError as exc:
             raise BadInput(str(exc)) from None
+
+    def main(self, *args: Any, standalone_mode: bool = True, **extra: Any) -> Any:  # noqa: ARG002 - always ours
+        extra["prog_name"] = "branda"  # also under `python cli.py` and click's test runner
+        try:
+            rv = super().main(*args, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "branda"
+            click.echo(f"branda: error: {one_line(where)}: {one_line(exc.format_message())} "
+                       f"('{one_line(where)} --help' shows how)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort)
+            click.echo("branda: stopped", err=True)
+            sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def out(text: str) -> None:
+    """Print a result; when the reader has gone (`branda … | head`), stop quietly as a program killed by SIGPIPE."""
+    try:
+        click.echo(text)
+    except OSError as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more, not even at exit
+        sys.exit(128 + signal.SIGPIPE)
+
+
+def say(text: str) -> None:
+    """Print text for a person: every control character from a file (ESC, CR, …) shown as an escape, never run."""
+    out(terminal_safe(text))
 
 
 def output_options(command: Callable) -> Callable:
@@ -45,9 +86,9 @@ def output_options(command: Callable) -> Callable:
 def emit(fmt: str, text: Callable[[], str], data: Callable[[], Any]) -> None:
     """Print the text or the JSON form of a result."""
     if fmt == "json":
-        click.echo(json.dumps(data(), ensure_ascii=False, indent=2))
+        out(json.dumps(data(), ensure_ascii=False, indent=2))
     else:
-        click.echo(text())
+        say(text())
 
 
 def read_profile(path: str, sets: tuple[str, ...]) -> Any:
@@ -70,7 +111,6 @@ def cli() -> None:
     Example:
       branda assess examples/retailer_stuck_level2.yaml
     """
-    logging.basicConfig(level=logging.WARNING, format="branda: %(message)s")
 
 
 @cli.command()
@@ -198,7 +238,7 @@ def graph(fmt: str, lang: str) -> None:
     """
     from expert.transitions import render_graph
 
-    click.echo(render_graph(fmt, lang))
+    say(render_graph(fmt, lang))
 
 
 @cli.command()
@@ -345,7 +385,7 @@ def report(profile: str, out: str, sets: tuple[str, ...], lang: str) -> None:
 
     kind = report_kind(out, lang)
     write_report(read_profile(profile, sets), out, kind, lang)
-    click.echo(_ui_text("report_written", lang, path=out))
+    say(_ui_text("report_written", lang, path=out))
 
 
 def _ui_text(key: str, lang: str, **values: object) -> str:
@@ -355,8 +395,19 @@ def _ui_text(key: str, lang: str, **values: object) -> str:
     return text(key, lang, **values)
 
 
+class Terminated(SystemExit):
+    """SIGTERM or SIGHUP: leave as an exception does, so that every `finally` (temporaries, workers) runs."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated(128 + signum)
+
+
 def main() -> None:
     """Console-script entry point: internal errors exit 1 with one line, never a traceback."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
     try:
         cli.main(standalone_mode=True)
     except SystemExit:
