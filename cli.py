@@ -315,14 +315,24 @@ def _batch_label(lang: str) -> str:
     return _ui_text("batch_progress", lang)
 
 def _read_answer(prompt: str) -> str:
-    """One line from stdin after `prompt`; from a pipe the answer is echoed so that the transcript reads well."""
-    click.echo(prompt, nl=False)
-    line = sys.stdin.readline()
+    """One line from stdin after `prompt`; from a pipe the answer is echoed so that the transcript reads well.
+
+    Bytes that are not text in the terminal's encoding become U+FFFD instead of an error; what is echoed and
+    prompted is shown with its control characters escaped (expert.terminal).
+    """
+    from expert.terminal import terminal_safe
+
+    click.echo(terminal_safe(prompt), nl=False)
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is not None:
+        line = raw.readline().decode(sys.stdin.encoding or "utf-8", "replace")
+    else:
+        line = sys.stdin.readline()
     if not line:
         click.echo()
         raise EOFError
     if not sys.stdin.isatty():
-        click.echo(line.rstrip("\r\n"))
+        click.echo(terminal_safe(line.rstrip("\r\n")))
     return line.rstrip("\r\n")
 
 
@@ -341,26 +351,18 @@ def interview(out: str | None, lang: str) -> None:
     Example:
       branda interview --out acme.yaml --lang lt
     """
-    from expert.assess import assess as run_assessment
-    from expert.interview import Console, open_interview, run_interview
-    from expert.render import assessment_text
-    from knowledge.loader import knowledge
+    from expert.terminal import CtrlC
 
-    path, answers, notes = open_interview(out, lang)
-    for note in notes:
-        click.echo(note)
-    outcome = run_interview(path, answers, Console(_read_answer, click.echo), lang)
-    if outcome.interrupted:
-        click.echo()  # Ctrl-C leaves the cursor after the prompt
-    if outcome.stopped:
-        click.echo(_ui_text("interview_stopped", lang, answered=len(outcome.answers.facts),
-                            total=len(knowledge().facts), path=path))
-        if outcome.interrupted:
+    with CtrlC() as ctrl_c:  # first of all: from here on a Ctrl-C stops with its one line, never "Aborted!"
+        try:
+            from expert.interview import Console, interview_command
+        except KeyboardInterrupt:  # still loading: nothing was asked or saved
+            click.echo()
+            click.echo(_ui_text("interview_stopped_nothing", lang))
             sys.exit(130)
-    else:
-        click.echo(_ui_text("interview_saved", lang, path=path))
-    click.echo()
-    click.echo(assessment_text(run_assessment(outcome.answers.profile(str(path))), lang))
+        status = interview_command(out, lang, Console(_read_answer, say), ctrl_c)
+    if status:
+        sys.exit(status)
 
 
 @cli.command()

@@ -2,13 +2,26 @@
 
 The next question is always one whose answer could still change the level or a diagnostic, given the answers
 so far (`expert.unknowns.decisive_unknowns`); among those the one the lowest level reads, then vocabulary order.
-A fact answered "?" is kept in the file as `null`: asked, not known, and not asked again.
+
+The file (`--out`) is an ordinary profile, and it is the interview's memory:
+- a fact answered "don't know" is written `'?'`: asked, not known, and not asked again;
+- a fact that is missing, blank or `null` has not been asked yet, and the next interview asks it (so a
+  hand-written partial profile is completed); files of the first version, whose header said that `null`
+  was asked, are read the old way and rewritten the new way;
+- the organisation is asked when the file has no `organisation:` line. `q` stops there too.
+Every answer is written into the file's own text: its comments, key order and the formatting of everything
+else stay as they were (each change is re-read and checked; only a file the edit cannot handle is
+rewritten whole). One interview file, one writer: the file is locked (`flock`) for the whole interview, the
+lock moved onto each new version of the file before it takes the name; a second interview on it is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import fcntl
 import os
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,20 +29,26 @@ from typing import Any
 
 import yaml
 
-from expert.atomic import write_atomic
+from expert.atomic import check_writable, write_atomic, write_error
 from expert.errors import InputError, shown
-from expert.profile import Profile, check_value, load_profile
-from expert.unknowns import decisive_unknowns
+from expert.profile import MAX_PROFILE_BYTES, Profile, check_value, load_profile
+from expert.terminal import CtrlC, held
 from knowledge.loader import knowledge, text
 from knowledge.yamlio import load_yaml
-from rules.model import RuleBase, rulebase
 
-__all__ = ["DEFAULT_OUT", "QUIT", "Answers", "Console", "Outcome", "load_answers", "matters_at", "next_questions",
-           "open_interview", "parse_answer", "prompt", "run_interview", "save_answers", "write_atomic"]
+__all__ = ["DEFAULT_OUT", "DONT_KNOW", "MAX_ORGANISATION", "QUIT", "Answers", "Console", "InterviewFile", "Outcome",
+           "interview_command", "load_answers", "matters_at", "next_questions", "open_interview", "parse_answer",
+           "prompt", "run_interview", "save_answers", "write_atomic"]
 
 DEFAULT_OUT = "interview.yaml"
 QUIT = "q"
+DONT_KNOW = "?"  # how the file keeps "asked, not known"
+MAX_ORGANISATION = 200  # characters: a longer name is refused at the prompt and asked again
 YAML_SUFFIXES = (".yaml", ".yml")
+# The header of the first version's files, in which `null` meant "asked, not known".
+LEGACY_HEADERS = ("# branda interview answers; a fact given as null was asked and is not known.",
+                  "# branda interviu atsakymai; faktas su null reikšme buvo paklaustas, bet nežinomas.")
+_COMPOSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # its marks count characters, as str does
 
 
 @dataclass(frozen=True)
@@ -55,11 +74,10 @@ class Answers:
 
 @dataclass(frozen=True)
 class Outcome:
-    """How an interview ended: all that was answered, and whether it was stopped (q, end of input, Ctrl-C)."""
+    """How the questions ended: all that was answered, and whether it was stopped (q, end of input)."""
 
     answers: Answers
     stopped: bool = False
-    interrupted: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,36 +93,41 @@ _t = text
 
 # --- which question next ------------------------------------------------------------------------------
 
-def matters_at(name: str, rules: RuleBase | None = None) -> int:
+def matters_at(name: str, rules: Any = None) -> int:
     """The lowest level whose rules read `name` (a level's indicators, or a diagnostic raised at that level)."""
+    from rules.model import rulebase
+
     rules = rules or rulebase()
     levels = [r.level for r in rules.indicators if any(c.fact == name for c in r.when)]
     levels += [min(r.at_levels) for r in rules.diagnostics if any(c.fact == name for c in r.when)]
     return min(levels, default=6)
 
 
-def _order(names: list[str] | set[str], rules: RuleBase) -> list[str]:
+def _order(names: list[str] | set[str], rules: Any) -> list[str]:
     vocabulary = list(knowledge().facts)
     return sorted(names, key=lambda n: (matters_at(n, rules), vocabulary.index(n)))
 
 
-def next_questions(answers: Answers, rules: RuleBase | None = None) -> list[str]:
+def next_questions(answers: Answers, rules: Any = None) -> list[str]:
     """The facts not yet asked whose answer could change the level or a diagnostic, most informative first."""
+    from expert.unknowns import decisive_unknowns
+    from rules.model import rulebase
+
     rules = rules or rulebase()
     decisive = decisive_unknowns(rules, answers.known)
     return _order({n for n in decisive if n not in answers.facts}, rules)
 
 
-def parse_answer(text: str) -> int | None | str:
+def parse_answer(typed: str) -> int | None | str:
     """'1'..'5' as the value, '?' as None (don't know), 'q' as QUIT; anything else is a ValueError."""
-    answer = text.strip().lower()
+    answer = typed.strip().lower()
     if answer == "?":
         return None
     if answer == QUIT:
         return QUIT
     if len(answer) == 1 and answer in "12345":
         return int(answer)
-    raise ValueError(text)
+    raise ValueError(typed)
 
 
 def prompt(name: str, lang: str) -> str:
@@ -112,109 +135,423 @@ def prompt(name: str, lang: str) -> str:
     return f"[{name}] {knowledge().facts[name].question(lang)} ({_t('interview_hint', lang)}) "
 
 
-# --- the file -----------------------------------------------------------------------------------------
+# --- the file's text: answers written into it, everything else left as it is ----------------------------
 
-def save_answers(path: str | Path, answers: Answers, lang: str = "en") -> None:
-    """The answers as a profile (interface.md's format; `null` = asked, not known), written atomically."""
-    data: dict[str, Any] = {}
-    if answers.organisation_asked or answers.organisation is not None:
-        data["organisation"] = answers.organisation
+def _headers() -> set[str]:
+    return {"# " + _t("interview_file_header", lang) for lang in ("en", "lt")}
+
+
+def _is_legacy(content: str) -> bool:
+    return any(line.rstrip() in LEGACY_HEADERS for line in content.splitlines()[:50])
+
+
+def _fact_meaning(value: object, legacy: bool = False) -> int | None | str:
+    """A fact's value in a file as the interview reads it: 1..5, None (asked, not known) or "" (not asked)."""
+    if isinstance(value, str) and value.strip() == DONT_KNOW:
+        return None
+    if value is None and legacy:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
+        return value
+    return ""
+
+
+def _meaning(data: Any, legacy: bool = False) -> tuple[dict[str, int | None], tuple[bool, object], dict]:
+    """What a parsed file says to the interview: its asked facts, (organisation asked, organisation), the rest."""
+    data = data if isinstance(data, dict) else {}
+    raw = data.get("facts") if isinstance(data.get("facts"), dict) else {}
+    facts = {}
+    for name, value in raw.items():
+        meaning = _fact_meaning(value, legacy)
+        if meaning != "":
+            facts[name] = meaning
+    rest = {k: v for k, v in data.items() if k not in ("facts", "organisation")}
+    return facts, ("organisation" in data, data.get("organisation")), rest
+
+
+def _fresh_text(answers: Answers, lang: str) -> str:
+    lines = ["# " + _t("interview_file_header", lang)]
     if answers.assessed_on is not None:
-        data["assessed_on"] = answers.assessed_on
-    data["facts"] = {n: answers.facts[n] for n in knowledge().facts if n in answers.facts}
-    readable = (answers.organisation or "").isprintable()  # else YAML could fold a control character away
-    body = yaml.safe_dump(data, allow_unicode=readable, sort_keys=False, default_flow_style=False, width=1000)
-    write_atomic(path, f"# {_t('interview_file_header', lang)}\n{body}")
+        on = answers.assessed_on
+        lines.append(f"assessed_on: {on.isoformat() if isinstance(on, dt.date) else _string_scalar(str(on))}")
+    lines.append("facts:")
+    return "\n".join(lines) + "\n"
 
 
-def load_answers(path: str | Path) -> Answers:
-    """A saved interview (or any YAML profile) as Answers: its known facts, and its `null` ones as asked."""
+def _string_scalar(value: str) -> str:
+    """`value` as a YAML scalar on one line that reads back as the same string."""
+    plain = yaml.safe_dump(value, allow_unicode=value.isprintable(), width=10**9)
+    plain = plain.removesuffix("\n...\n").removesuffix("\n")
+    if "\n" not in plain:
+        return plain
+    return yaml.safe_dump(value, default_style='"', allow_unicode=False, width=10**9).removesuffix("\n")
+
+
+def _scalar(value: int | str | None) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    return _string_scalar(value)
+
+
+def _replace_value(content: str, node: yaml.Node, scalar: str) -> str:
+    start, end = node.start_mark.index, node.end_mark.index
+    if start == end:  # an empty value, right after its colon; a comment after it keeps its column if it can
+        inserted = " " + scalar
+        spaces = len(content[start:]) - len(content[start:].lstrip(" "))
+        rest = content[start:]
+        if spaces and rest[spaces:spaces + 1] == "#":
+            rest = rest[min(len(inserted), spaces - 1):]
+        return content[:start] + inserted + rest
+    span = content[start:end]
+    return content[:start] + scalar + span[len(span.rstrip()):] + content[end:]
+
+
+def _put(content: str, mapping: yaml.Node, name: str, scalar: str, after: str | None, nl: str) -> str:
+    """`name: scalar` set in `mapping` (a node of `content`): its value replaced, or a new pair after `after`."""
+    pairs = [(k.value if isinstance(k, yaml.ScalarNode) else None, k, v) for k, v in mapping.value]
+    for key, _, value in pairs:
+        if key == name:
+            return _replace_value(content, value, scalar)
+    pair = f"{name}: {scalar}"
+    previous = next((v for key, _, v in pairs if key == after), None) if after is not None else None
+    if mapping.flow_style:
+        if not pairs:
+            pos = mapping.start_mark.index + 1
+            return content[:pos] + pair + content[pos:]
+        if previous is None:
+            pos = pairs[0][1].start_mark.index
+            return content[:pos] + pair + ", " + content[pos:]
+        pos = previous.end_mark.index
+        return content[:pos] + ", " + pair + content[pos:]
+    first = pairs[0][1]
+    indent = " " * first.start_mark.column
+    if previous is None:
+        pos = first.start_mark.index - first.start_mark.column
+        return content[:pos] + indent + pair + nl + content[pos:]
+    pos = content.find("\n", previous.end_mark.index)
+    if pos == -1:
+        pos = len(content)
+    elif pos > 0 and content[pos - 1] == "\r":
+        pos -= 1
+    return content[:pos] + nl + indent + pair + content[pos:]
+
+
+def _put_fact(content: str, name: str, value: int | None, nl: str) -> str:
+    root = yaml.compose(content, Loader=_COMPOSER)
+    facts_key, facts = next((k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "facts")
+    scalar = _scalar(value if value is not None else DONT_KNOW)
+    if isinstance(facts, yaml.MappingNode):
+        vocabulary = list(knowledge().facts)
+        present = {k.value for k, _ in facts.value if isinstance(k, yaml.ScalarNode)}
+        before = vocabulary[:vocabulary.index(name)] if name in vocabulary else vocabulary
+        after = next((n for n in reversed(before) if n in present), None)
+        return _put(content, facts, name, scalar, after, nl)
+    # `facts:` with nothing (or null) after it: the answers become its block mapping
+    start, end = facts.start_mark.index, facts.end_mark.index
+    while start > 0 and content[start - 1] in " \t":
+        start -= 1
+    indent = " " * (facts_key.start_mark.column + 2)
+    return content[:start] + nl + indent + f"{name}: {scalar}" + content[end:]
+
+
+def _with_header(content: str, lang: str, nl: str) -> str:
+    """The interview's header line on top, unless the file has it (in either language); the old one replaced."""
+    lines = content.split(nl)
+    headers = _headers()
+    if any(line.rstrip() in headers for line in lines):
+        return content
+    header = "# " + _t("interview_file_header", lang)
+    for i, line in enumerate(lines):
+        if line.rstrip() in LEGACY_HEADERS:
+            lines[i] = header
+            return nl.join(lines)
+    return header + nl + content
+
+
+def _rewritten(content: str, answers: Answers, lang: str) -> str:
+    """The whole file written anew (its top comments kept): only when an edit in place could not be checked."""
+    data = load_yaml(content) or {}
+    facts, (asked, organisation), rest = _meaning(data, _is_legacy(content))
+    facts.update(answers.facts)
+    out: dict[str, Any] = {}
+    if answers.organisation_asked:
+        out["organisation"] = answers.organisation
+    elif asked:
+        out["organisation"] = organisation
+    out.update(rest)
+    vocabulary = list(knowledge().facts)
+    out["facts"] = {n: (DONT_KNOW if facts[n] is None else facts[n]) for n in vocabulary if n in facts}
+    comments = []  # the file's leading comment lines, but for a header of ours
+    for line in content.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        if line.rstrip() not in (*LEGACY_HEADERS, *_headers()):
+            comments.append(line)
+    body = yaml.safe_dump(out, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**9)
+    return "\n".join(["# " + _t("interview_file_header", lang), *comments, body])
+
+
+def _edited(content: str, answers: Answers, lang: str) -> str:
+    """The file's text with `answers` written into it; comments, order and all other values as they were."""
+    if not content.strip():
+        content = _fresh_text(answers, lang)
+    nl = "\r\n" if "\r\n" in content else "\n"
+    before = load_yaml(content)
+    legacy = _is_legacy(content)
+    facts, (asked, organisation), rest = _meaning(before, legacy)
+    new = content
+    try:
+        for name, value in answers.facts.items():
+            if name not in facts or facts[name] != value or (legacy and value is None):
+                new = _put_fact(new, name, value, nl)
+        if answers.organisation_asked and (not asked or organisation != answers.organisation):
+            root = yaml.compose(new, Loader=_COMPOSER)
+            new = _put(new, root, "organisation", _scalar(answers.organisation), None, nl)
+        new = _with_header(new, lang, nl)
+        after = _meaning(load_yaml(new))
+    except (yaml.YAMLError, StopIteration, AttributeError, TypeError):
+        after = None
+    wanted_facts = {**facts, **answers.facts}
+    wanted_organisation = (True, answers.organisation) if answers.organisation_asked else (asked, organisation)
+    if after != (wanted_facts, wanted_organisation, rest):
+        return _rewritten(content, answers, lang)
+    return new
+
+
+def _read(path: Path) -> str:
+    data = path.read_bytes()
+    return data.decode("utf-8-sig")
+
+
+def _answers_from(path: Path, content: str) -> Answers:
+    """A profile's text as Answers: its known facts and its '?' ones (asked); blank, null or missing ones not."""
     profile = load_profile(path)  # validates everything; an InputError for anything that is not a profile
-    raw = load_yaml(Path(path).read_text(encoding="utf-8-sig")) or {}
+    raw = load_yaml(content) or {}
+    legacy = _is_legacy(content)
     facts: dict[str, int | None] = {}
     for name, value in (raw.get("facts") or {}).items():
-        facts[name] = check_value(str(path), name, value)
+        check_value(str(path), name, value)
+        meaning = _fact_meaning(value, legacy)
+        if meaning != "":
+            facts[name] = meaning  # type: ignore[assignment]
     return Answers(facts=facts, organisation=profile.organisation, organisation_asked="organisation" in raw,
                    assessed_on=raw.get("assessed_on", profile.assessed_on))
 
 
-def open_interview(out: str | None, lang: str = "en") -> tuple[Path, Answers, list[str]]:
-    """The file to save to, what it already holds, and what to tell the user about it.
+def load_answers(path: str | Path) -> Answers:
+    """A saved interview (or any YAML profile) as Answers: what was answered, '?' as asked and not known."""
+    return _answers_from(Path(path), _read(Path(path)))
 
-    Refuses (InputError) a file that is not .yaml/.yml, or that exists and is not a profile: nothing is overwritten.
+
+# --- one interview file, one writer -------------------------------------------------------------------
+
+def _lock(path: Path, lang: str) -> tuple[int, bool]:
+    """An open descriptor of `path` holding its exclusive lock, and whether it was created (empty) just now.
+
+    Open, lock, then check that the locked file still is the one with the name (a writer may have put a new
+    version in place meanwhile); else try again. A missing file is created (O_EXCL) and locked, so that two
+    new interviews cannot both start.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(1000):
+        created = False
+        try:
+            fd = os.open(path, flags)
+        except FileNotFoundError:
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+                created = True
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise write_error(path, exc) from None
+        except OSError as exc:
+            raise InputError(str(path), f"cannot open the file: {exc.strerror or exc}") from None
+        try:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                raise InputError(str(path), "is not a regular file; give a .yaml file to save the answers to")
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise InputError(str(path), _t("interview_locked", lang)) from None
+                raise InputError(str(path), f"cannot lock the file: {exc.strerror or exc}") from None
+            mine = os.fstat(fd)
+            try:
+                named = os.stat(path)
+            except FileNotFoundError:
+                named = None
+        except BaseException:
+            os.close(fd)
+            raise
+        if named is not None and (named.st_dev, named.st_ino) == (mine.st_dev, mine.st_ino):
+            return fd, created
+        os.close(fd)  # replaced (or removed) between the open and the lock: the name is another file now
+    raise InputError(str(path), "the file keeps changing while it is opened; is another program writing it?")
+
+
+class InterviewFile:
+    """The interview's file, locked for as long as it is open; `save` writes answers into it, each atomically."""
+
+    def __init__(self, path: Path, content: str, answers: Answers, lang: str = "en", fd: int | None = None,
+                 ctrl_c: CtrlC | None = None, notes: list[str] | None = None) -> None:
+        self.path, self.text, self.lang, self.ctrl_c = path, content, lang, ctrl_c
+        self.answers = self.saved = answers  # what it held when opened; what is in it now
+        self.notes = notes or []
+        self._fd = fd
+
+    @classmethod
+    def unlocked(cls, path: str | Path, lang: str = "en") -> InterviewFile:
+        """The file without a lock (for a program of one's own that knows nobody else writes it)."""
+        path = Path(path)
+        if path.exists() and path.stat().st_size:
+            content = _read(path)
+            return cls(path, content, _answers_from(path, content), lang)
+        return cls(path, "", Answers(), lang)
+
+    def save(self, answers: Answers) -> None:
+        """Write `answers` into the file (whole or not at all); a Ctrl-C meanwhile waits until it is done."""
+        with held(self.ctrl_c):
+            content = _edited(self.text, answers, self.lang)
+            if len(content.encode("utf-8", "surrogateescape")) > MAX_PROFILE_BYTES:
+                raise InputError(str(self.path), _t("interview_too_big", self.lang))
+            taken: list[int] = []
+
+            def hold(fd: int) -> None:  # the new version is locked before it takes the name
+                taken.append(os.dup(fd))
+                fcntl.flock(taken[-1], fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+            try:
+                write_atomic(self.path, content, hold=hold if self._fd is not None else None)
+            except BaseException:
+                for fd in taken:
+                    os.close(fd)
+                raise
+            if self._fd is not None:
+                old, self._fd = self._fd, taken[-1]
+                os.close(old)  # the old version has no name any more
+            self.text, self.saved = content, answers
+
+    def close(self) -> None:
+        """Let go of the file (and its lock)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> InterviewFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def save_answers(path: str | Path, answers: Answers, lang: str = "en") -> None:
+    """Write `answers` into the profile at `path` (made if missing), atomically, keeping everything else in it."""
+    InterviewFile.unlocked(path, lang).save(answers)
+
+
+def open_interview(out: str | None, lang: str = "en", ctrl_c: CtrlC | None = None) -> InterviewFile:
+    """The interview's file, locked, with what it already holds and what to tell the user about it.
+
+    Refuses (InputError) a file that is not .yaml/.yml, that exists and is not a profile (nothing is
+    overwritten), that cannot be written, or that another interview has open. A new file is made at once.
     """
     path = Path(out if out is not None else DEFAULT_OUT)
     notes = [] if out is not None else [_t("interview_default_out", lang, path=path)]
     if path.suffix.lower() not in YAML_SUFFIXES:
         raise InputError(str(path), _t("interview_not_yaml", lang))
-    if path.exists():
-        try:
-            answers = load_answers(path)
-        except InputError as exc:
-            raise InputError(str(path), _t("interview_not_a_profile", lang, problem=exc.problem)) from None
-        notes.append(_t("interview_resuming", lang, path=path, answered=len(answers.facts),
-                        total=len(knowledge().facts)))
-    else:
-        if not path.parent.is_dir():
-            raise InputError(str(path), f"the folder {str(path.parent)!r} does not exist")
-        if not os.access(path.parent, os.W_OK):
-            raise InputError(str(path), f"the folder {str(path.parent)!r} cannot be written to")
-        answers = Answers(assessed_on=dt.date.today())
-    notes.append(_t("interview_saving", lang, path=path))
-    return path, answers, notes
+    check_writable(path)
+    fd, created = _lock(path, lang)
+    try:
+        if created or os.fstat(fd).st_size == 0:  # new (or left empty by a run killed as it began)
+            file = InterviewFile(path, "", Answers(assessed_on=dt.date.today()), lang, fd, ctrl_c)
+            try:
+                file.save(file.answers)
+            except InputError:
+                if created:
+                    os.unlink(path)
+                raise
+        else:
+            try:
+                content = _read(path)
+                answers = _answers_from(path, content)
+            except (InputError, UnicodeDecodeError) as exc:
+                problem = exc.problem if isinstance(exc, InputError) else "it is not UTF-8 text"
+                raise InputError(str(path), _t("interview_not_a_profile", lang, problem=problem)) from None
+            file = InterviewFile(path, content, answers, lang, fd, ctrl_c)
+            notes.append(_t("interview_resuming", lang, path=path, answered=len(answers.facts),
+                            total=len(knowledge().facts)))
+    except BaseException:
+        os.close(fd)
+        raise
+    file.notes = [*notes, _t("interview_saving", lang, path=path)]
+    return file
 
 
 # --- the conversation ---------------------------------------------------------------------------------
 
 def _ask_fact(console: Console, name: str, lang: str) -> int | None | str:
     while True:
-        text = console.ask(prompt(name, lang))
+        typed = console.ask(prompt(name, lang))
         try:
-            return parse_answer(text)
+            return parse_answer(typed)
         except ValueError:
-            console.say(_t("interview_invalid", lang, answer=shown(text.strip())))
+            console.say(_t("interview_invalid", lang, answer=shown(typed.strip())))
 
 
-def _ask_all(console: Console, path: Path, answers: Answers, names: Callable[[Answers], list[str]],
+def _ask_organisation(console: Console, lang: str) -> str | None:
+    """The organisation's name (control characters dropped; None for blank), or QUIT."""
+    while True:
+        typed = console.ask(_t("interview_organisation", lang) + " ")
+        if typed.strip().lower() == QUIT:
+            return QUIT
+        name = "".join(c for c in typed if c.isprintable()).strip()
+        if len(name) <= MAX_ORGANISATION:
+            return name or None
+        console.say(_t("interview_organisation_too_long", lang, length=f"{len(name):,}", limit=MAX_ORGANISATION))
+
+
+def _ask_all(console: Console, file: InterviewFile, answers: Answers, names: Callable[[Answers], list[str]],
              lang: str) -> Outcome:
-    """Ask `names(answers)[0]` until none is left, saving after every answer; stopped by q, EOF or Ctrl-C."""
+    """Ask `names(answers)[0]` until none is left, saving after every answer; stopped by q or EOF."""
     try:
         while queue := names(answers):
             value = _ask_fact(console, queue[0], lang)
             if value == QUIT:
                 return Outcome(answers, stopped=True)
             answers = answers.answer(queue[0], value)  # type: ignore[arg-type]
-            save_answers(path, answers, lang)
+            file.save(answers)
     except EOFError:
         return Outcome(answers, stopped=True)
-    except KeyboardInterrupt:
-        return Outcome(answers, stopped=True, interrupted=True)
     return Outcome(answers)
 
 
-def _ask_line(console: Console, text: str) -> str | Outcome:
-    try:
-        return console.ask(text + " ").strip()
-    except EOFError:
-        return Outcome(Answers(), stopped=True)
-    except KeyboardInterrupt:
-        return Outcome(Answers(), stopped=True, interrupted=True)
+def run_interview(file: InterviewFile | str | Path, answers: Answers, console: Console, lang: str = "en",
+                  rules: Any = None) -> Outcome:
+    """Ask the organisation (if not known), then the decisive questions, then offer the rest; save as it goes.
 
+    A Ctrl-C (KeyboardInterrupt) is not caught: every answer given is in the file already (`file.saved`).
+    """
+    from rules.model import rulebase
 
-def run_interview(path: Path, answers: Answers, console: Console, lang: str = "en",
-                  rules: RuleBase | None = None) -> Outcome:
-    """Ask the organisation (if not known), then the decisive questions, then offer the rest; save as it goes."""
+    if not isinstance(file, InterviewFile):
+        file = InterviewFile.unlocked(file, lang)
     rules = rules or rulebase()
     kb = knowledge()
     console.say(_t("interview_scale", lang, scale="; ".join(f"{v} = {kb.scale[v](lang)}" for v in range(1, 6))))
     if not answers.organisation_asked:
-        name = _ask_line(console, _t("interview_organisation", lang))
-        if isinstance(name, Outcome):
-            return replace(name, answers=answers)
-        name = "".join(c for c in name if c.isprintable()).strip()
-        answers = replace(answers, organisation=name or None, organisation_asked=True)
-        save_answers(path, answers, lang)
-    outcome = _ask_all(console, path, answers, lambda a: next_questions(a, rules), lang)
+        try:
+            name = _ask_organisation(console, lang)
+        except EOFError:
+            return Outcome(answers, stopped=True)
+        if name == QUIT:
+            return Outcome(answers, stopped=True)
+        answers = replace(answers, organisation=name, organisation_asked=True)
+        file.save(answers)
+    outcome = _ask_all(console, file, answers, lambda a: next_questions(a, rules), lang)
     if outcome.stopped:
         return outcome
     answers = outcome.answers
@@ -223,9 +560,58 @@ def run_interview(path: Path, answers: Answers, console: Console, lang: str = "e
         console.say(_t("interview_all_asked", lang))
         return outcome
     console.say(_t("interview_settled", lang))
-    reply = _ask_line(console, _t("interview_ask_rest", lang, count=len(rest)))
-    if isinstance(reply, Outcome):  # no answer to "anyway?" is a no; Ctrl-C still stops
-        return replace(outcome, interrupted=reply.interrupted, stopped=reply.interrupted)
+    try:
+        reply = console.ask(_t("interview_ask_rest", lang, count=len(rest)) + " ").strip()
+    except EOFError:  # no answer to "anyway?" is a no
+        return outcome
     if reply.lower() in _t("interview_yes_words", lang).split():
-        return _ask_all(console, path, answers, lambda a: [n for n in rest if n not in a.facts], lang)
+        return _ask_all(console, file, answers, lambda a: [n for n in rest if n not in a.facts], lang)
     return outcome
+
+
+def _stopped(file: InterviewFile | None, lang: str) -> str:
+    if file is None:
+        return _t("interview_stopped_nothing", lang)
+    return _t("interview_stopped", lang, answered=len(file.saved.facts), total=len(knowledge().facts),
+              path=file.path)
+
+
+def interview_command(out: str | None, lang: str, console: Console, ctrl_c: CtrlC | None = None) -> int:
+    """The whole `branda interview`: open (and lock) the file, ask, say how it ended, assess; the exit status.
+
+    Ctrl-C anywhere in it (with `ctrl_c` installed) keeps every answer given, says the one "Stopped" line
+    and returns 130; `q` or the end of the input stops too, then assesses what there is (0).
+    """
+    file: InterviewFile | None = None
+    said_stop = False
+    try:
+        try:
+            with held(ctrl_c):
+                file = open_interview(out, lang, ctrl_c)
+            for note in file.notes:
+                console.say(note)
+            outcome = run_interview(file, file.answers, console, lang)
+            if outcome.stopped:
+                console.say(_stopped(file, lang))
+                said_stop = True
+            else:
+                console.say(_t("interview_saved", lang, path=file.path))
+            from expert.assess import assess
+            from expert.render import assessment_text
+
+            result = assessment_text(assess(file.saved.profile(str(file.path))), lang)
+            console.say("")
+            console.say(result)
+            if ctrl_c is not None:
+                ctrl_c.finish()
+            return 0
+        except KeyboardInterrupt:
+            if ctrl_c is not None:
+                ctrl_c.finish()
+            console.say("")  # Ctrl-C leaves the cursor after the prompt
+            if not said_stop:
+                console.say(_stopped(file, lang))
+            return 130
+    finally:
+        if file is not None:
+            file.close()
