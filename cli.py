@@ -274,15 +274,15 @@ def plan(profile: str, target: str | None, sets: tuple[str, ...], fmt: str, lang
 @click.option("--engine", type=click.Choice(["fast", "experta"]), default="fast", show_default=True,
               help="fast evaluates the rules in plain Python; experta runs the engine of record (same results).")
 @click.option("--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Worker processes (default: 2 from 2,000 rows, else 1).")
+              help="Worker processes (default: 2 from 2,000 rows, else 1; at most the CPUs this process may use).")
 @output_options
 @click.pass_context
 def batch(ctx: click.Context, file: str, out: str | None, engine: str, jobs: int | None, fmt: str, lang: str) -> None:
     """Assess every organisation in FILE.csv, one a row, and summarise the levels, diagnostics and blockers.
 
     The header row is `organisation` and then fact names (any of them, in any order); an empty cell is an
-    unknown fact. Every row is checked first: any bad row is reported on its own line (file line, row,
-    column, value) and nothing is written.
+    unknown fact. FILE is read once (a pipe or /dev/stdin works too) and every row is checked as it is read:
+    any bad row is reported on its own line (file line, row, column, value), and then nothing is written.
 
     \b
     Examples:
@@ -290,29 +290,55 @@ def batch(ctx: click.Context, file: str, out: str | None, engine: str, jobs: int
       branda batch survey.csv --out results.json --lang lt
       branda batch survey.csv --out results.csv --format json
     """
+    import os
+    import stat
     from pathlib import Path
 
-    from expert.batch import run_batch, summary_json, summary_text
-    from expert.csvio import Scan, out_format
+    from expert.batch import Interrupted, Refused, available_cpus, run_batch, summary_json, summary_text
+    from expert.csvio import out_format
 
     kind = None if out is None else out_format(Path(out), Path(file))
-    scan = Scan(Path(file))
-    bad = 0
-    for problem in scan.problems():
-        click.echo(f"branda: error: {problem}", err=True)
-        bad += 1
-    if bad:
+    if jobs is not None and jobs > (cpus := available_cpus()):
+        click.echo(_ui_text("batch_jobs_capped", lang, jobs=jobs, cpus=cpus), err=True)
+        jobs = cpus
+    bar: Any = None
+
+    def problem(exc: InputError) -> None:
+        if bar is not None and not getattr(bar, "hidden", False):  # end the bar's line before the first error
+            bar.render_finish()
+            bar.hidden = True
+        click.echo(f"branda: error: {exc}", err=True)
+
+    def run(progress: Callable[[int, int], None] | None = None) -> Any:
+        return run_batch(file, Path(out) if out else None, kind, lang, engine, jobs, progress, problem)
+
+    try:
+        if not sys.stderr.isatty():
+            summary = run()
+        else:  # a regular file's bar counts bytes (so it knows the end); a pipe's counts rows
+            try:
+                info = os.stat(file)
+                size = info.st_size if stat.S_ISREG(info.st_mode) else 0
+            except OSError:
+                size = 0
+            label = _ui_text("batch_progress", lang)
+            with (click.progressbar(length=size, label=label, file=sys.stderr) if size else
+                  click.progressbar((n for n in ()), label=label, file=sys.stderr, show_pos=True)) as bar:
+                done = 0
+
+                def progress(rows: int, position: int) -> None:
+                    nonlocal done
+                    if not getattr(bar, "hidden", False):
+                        bar.update((position if size else rows) - done)
+                    done = position if size else rows
+
+                summary = run(progress)
+    except Refused:  # each problem is on stderr already
         ctx.exit(2)
-    if sys.stderr.isatty():
-        with click.progressbar(length=scan.rows, label=_ui_text("batch_progress", lang), file=sys.stderr) as bar:
-            summary = run_batch(scan, Path(out) if out else None, kind, lang, engine, jobs, bar.update)
-    else:
-        summary = run_batch(scan, Path(out) if out else None, kind, lang, engine, jobs)
+    except Interrupted as exc:  # SIGTERM or SIGHUP: the workers and the temporary file are gone
+        ctx.exit(exc.status)
     emit(fmt, lambda: summary_text(summary, lang), lambda: summary_json(summary, lang))
 
-
-def _batch_label(lang: str) -> str:
-    return _ui_text("batch_progress", lang)
 
 def _read_answer(prompt: str) -> str:
     """One line from stdin after `prompt`; from a pipe the answer is echoed so that the transcript reads well.

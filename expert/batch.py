@@ -1,30 +1,37 @@
-"""Assess every row of a batch CSV file: streamed in row order, on up to two cores, with a summary of the levels.
+"""Assess every row of a batch CSV file: read once, streamed in row order, on up to two cores, with a summary.
 
-The file is read twice and never held in memory: `csvio.Scan` checks every row first, then the rows are
-assessed in chunks (in this process for a small file, by a pool of worker processes for a large one) and
-each chunk's results are written as they come; the summary keeps counters only.
+The input is read exactly once and never held in memory (`csvio.BatchInput`): each row is checked as it is
+read, assessed in chunks (in this process, or by worker processes from POOL_THRESHOLD rows) and written to
+the temporary output; the summary keeps counters only. A bad row stops the assessing, the scan goes on to
+name every bad row, and nothing is written.
+
+However the run ends, nothing is left behind: SIGTERM, SIGHUP and Ctrl-C become exceptions here (`Interrupted`,
+KeyboardInterrupt), so the workers are killed and the temporary output removed before the process exits;
+the workers are forked from the main thread and ask the kernel to kill them when it dies, even by SIGKILL.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
 from expert.assess import INCOMPLETE, assess
+from expert.atomic import atomic_output
 from expert.consensus import DISAGREE
-from expert.csvio import CELLS, ORGANISATION, Scan, atomic_output, cell_value, data_rows
+from expert.csvio import CELLS, FORMULA_LEAD, ORGANISATION, BatchInput, CsvLines, cell_value
+from expert.errors import InputError
 from expert.profile import Profile
 from expert.unknowns import any_decisive_unknown
 from knowledge.loader import knowledge, text
@@ -35,8 +42,26 @@ POOL_THRESHOLD = 2_000  # rows; a smaller file is assessed in this process
 CHUNK_ROWS = 500  # rows sent to a worker at a time
 BLOCKERS_SHOWN = 10  # in the text summary; the JSON summary lists them all
 OUT_COLUMNS = ("level", "level_name", "diagnostics")
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 Row = tuple[int, tuple[str, ...], tuple[str, ...]]  # level, diagnostic codes, facts blocking the next level
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP arrived during a batch: the run was cleaned up; exit with `status` (128 + the signal)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by signal {signum}")
+        self.signum, self.status = signum, 128 + signum
+
+
+class Refused(Exception):
+    """The batch has bad input and nothing was written: `problems` (empty when on_problem was given each), `count`."""
+
+    def __init__(self, problems: list[InputError], count: int) -> None:
+        super().__init__(f"{count} problem{'s' * (count != 1)}: {problems[0]}" if problems else f"{count} problems")
+        self.problems, self.count = problems, count
 
 
 @dataclass(frozen=True)
@@ -91,7 +116,11 @@ class RowAssessor:
         return level, tuple(code for code in self._codes if code in codes), tuple(blockers)
 
     def chunk(self, rows: list[list[str]]) -> tuple[str, list[Row]]:
-        """The output text for `rows` (JSON items joined by commas, or CSV lines) and each row's summary."""
+        """The output text for `rows` (JSON items joined by commas, or CSV lines) and each row's summary.
+
+        In CSV the organisation gets a `'` in front when a spreadsheet would run it as a formula; the fact
+        cells are checked values (1-5, ?, null, blank, with spaces) and cannot be one. JSON keeps it verbatim.
+        """
         results: list[Row] = []
         kind, lang, engine = self.settings.kind, self.settings.lang, self.settings.engine
         if kind == "json":
@@ -102,26 +131,163 @@ class RowAssessor:
                 results.append((a.level, a.codes, tuple(dict.fromkeys(g.fact for g in a.why_not_next))))
             return ",\n".join(items), results
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        lines = CsvLines(buffer)
+        names = self._level_names
         for cells in rows:
             result = self.row(self.profile(cells))
             results.append(result)
             if kind == "csv":
-                writer.writerow([*cells, result[0], self._level_names[result[0]], ";".join(result[1])])
+                if cells[0][:1] in FORMULA_LEAD:
+                    cells[0] = "'" + cells[0]
+                lines.write(cells, result[0], names[result[0]], ";".join(result[1]))
         return buffer.getvalue(), results
 
 
-_worker: RowAssessor | None = None
+# --- worker processes ----------------------------------------------------------------------------------------
+
+def pool_context() -> Any:
+    """fork where it is safe and fast (Linux); spawn elsewhere."""
+    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 
-def _start_worker(settings: Settings) -> None:
-    global _worker
-    _worker = RowAssessor(settings)
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
-def _work(rows: list[list[str]]) -> tuple[str, list[Row]]:
-    assert _worker is not None
-    return _worker.chunk(rows)
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when the thread that forked it ends, then close the race with it."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+            pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _worker_main(conn: Any, settings: Settings, parent: int, inherited: list[Any]) -> None:
+    """A worker: assess each chunk received on `conn` and send back (True, result) or (False, exception)."""
+    _die_with_parent(parent)
+    for other in inherited:  # the parent's ends of the pipes, forked along: closed, so EOF means the parent is gone
+        other.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    for signum in STOP_SIGNALS:
+        if signum != signal.SIGINT:
+            signal.signal(signum, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    assessor = RowAssessor(settings)
+    while True:
+        try:
+            rows = conn.recv()
+        except (EOFError, OSError):
+            return
+        if rows is None:
+            return
+        try:
+            reply: tuple[bool, Any] = (True, assessor.chunk(rows))
+        except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+            reply = (False, exc)
+        try:
+            try:
+                conn.send(reply)
+            except Exception:  # noqa: BLE001 - pragma: no cover - an exception that cannot be pickled
+                conn.send((False, RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+        except OSError:
+            return
+
+
+@contextmanager
+def _signals_blocked() -> Iterator[None]:
+    """SIGTERM, SIGHUP and SIGINT held back while workers are forked (they unblock them once ready)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+class Workers:
+    """`jobs` worker processes forked from the calling (main) thread, each given one chunk at a time.
+
+    With one chunk outstanding per worker neither side can block the other on a full pipe; the next chunk
+    is read while the workers work, so a worker waits only for one send and one receive.
+    """
+
+    def __init__(self, jobs: int, settings: Settings, context: Any = None) -> None:
+        context = context or pool_context()
+        forked = context.get_start_method() == "fork"
+        self.processes: list[Any] = []
+        self.conns: list[Any] = []
+        rulebase()  # loaded once here, inherited by forked workers
+        try:
+            with _signals_blocked():
+                for _ in range(jobs):
+                    here, there = context.Pipe()
+                    self.conns.append(here)
+                    process = context.Process(target=_worker_main, daemon=True,
+                                              args=(there, settings, os.getpid(), list(self.conns) if forked else []))
+                    process.start()
+                    self.processes.append(process)
+                    there.close()
+        except BaseException:
+            self.close(ok=False)
+            raise
+
+    def results(self, chunks: Iterator[list[list[str]]]) -> Iterator[tuple[str, list[Row]]]:
+        """Each chunk's result, in chunk order."""
+        busy: deque[int] = deque()
+        for i, conn in enumerate(self.conns):
+            chunk = next(chunks, None)
+            if chunk is None:
+                break
+            conn.send(chunk)
+            busy.append(i)
+        while busy:
+            following = next(chunks, None)  # read and checked while the workers work
+            i = busy.popleft()
+            result = self._receive(i)
+            if following is not None:
+                self.conns[i].send(following)
+                busy.append(i)
+            yield result
+
+    def _receive(self, i: int) -> tuple[str, list[Row]]:
+        try:
+            ok, value = self.conns[i].recv()
+        except (EOFError, OSError):
+            process = self.processes[i]
+            process.join(1)
+            raise RuntimeError(f"worker process {process.pid} ended unexpectedly "
+                               f"(exit status {process.exitcode})") from None
+        if not ok:
+            raise value
+        return value
+
+    def close(self, ok: bool) -> None:
+        """After the last result, let the workers end; after an error or a signal, kill them at once."""
+        for conn in self.conns:
+            if ok:
+                try:
+                    conn.send(None)
+                except OSError:
+                    pass
+            conn.close()
+        for process in self.processes:
+            if not ok:
+                process.kill()
+        for process in self.processes:
+            process.join(5 if ok else 1)
+            if process.is_alive():  # pragma: no cover - a worker that would not end
+                process.kill()
 
 
 def _chunks(rows: Iterable[list[str]], size: int) -> Iterator[list[list[str]]]:
@@ -130,31 +296,71 @@ def _chunks(rows: Iterable[list[str]], size: int) -> Iterator[list[list[str]]]:
         yield chunk
 
 
-def pool_context() -> Any:
-    """fork where it is safe and fast (Linux); spawn elsewhere."""
-    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+def default_jobs(rows: int) -> int:
+    """Two cores (or one, if this process may use only one) from POOL_THRESHOLD rows; below it, this process."""
+    return 1 if rows < POOL_THRESHOLD else min(2, available_cpus())
 
 
-def _assessed(path: Path, settings: Settings, jobs: int, context: Any = None) -> Iterator[tuple[str, list[Row]]]:
-    """Each chunk's results in row order; with jobs > 1 at most 2 x jobs chunks are read ahead."""
-    chunks = _chunks(data_rows(path), CHUNK_ROWS)
+def _assessed(rows: Iterator[list[str]], settings: Settings, jobs: int | None,
+              context: Any = None) -> Iterator[tuple[str, list[Row]]]:
+    """Each chunk's results in row order; without `jobs`, a pool only once POOL_THRESHOLD rows have been read."""
+    if jobs is None:
+        head = list(islice(rows, POOL_THRESHOLD))
+        jobs = default_jobs(len(head))
+        rows = chain(head, rows)
+    jobs = min(jobs, available_cpus())
+    chunks = _chunks(rows, CHUNK_ROWS)
+    if jobs > 1:  # workers only for two chunks or more
+        head = list(islice(chunks, 2))
+        jobs = jobs if len(head) == 2 else 1
+        chunks = chain(head, chunks)
     if jobs <= 1:
         yield from map(RowAssessor(settings).chunk, chunks)
         return
-    rulebase()  # loaded once here, inherited by forked workers
-    pool = ProcessPoolExecutor(jobs, mp_context=context or pool_context(), initializer=_start_worker,
-                               initargs=(settings,))
+    workers = Workers(jobs, settings, context)
+    ok = False
     try:
-        pending: deque = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(_work, chunk))
-            if len(pending) > 2 * jobs:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:  # after an error or Ctrl-C, the chunks not yet started are dropped
-        pool.shutdown(wait=True, cancel_futures=True)
+        yield from workers.results(chunks)
+        ok = True
+    finally:  # after an error, a signal or Ctrl-C the workers are killed, not waited for
+        workers.close(ok)
 
+
+# --- signals --------------------------------------------------------------------------------------------------
+
+@contextmanager
+def stop_signals_raise() -> Iterator[None]:
+    """Within the block SIGTERM and SIGHUP raise Interrupted and SIGINT KeyboardInterrupt, once; later ones wait.
+
+    Only in the main thread, and only for signals not ignored (`nohup` keeps SIGHUP ignored). The first
+    signal's exception unwinds the block (killing workers, removing the temporary file); a second one
+    during that clean-up is ignored so that the clean-up finishes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired: list[int] = []
+
+    def raise_for(signum: int, frame: object) -> None:
+        if fired:
+            return
+        fired.append(signum)
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise Interrupted(signum)
+
+    previous = {}
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            previous[signum] = signal.signal(signum, raise_for)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+# --- the run --------------------------------------------------------------------------------------------------
 
 class _Sink:
     """Writes the chunks' texts: a JSON list (`[`, items separated by commas, `]`) or CSV lines after a header."""
@@ -164,7 +370,7 @@ class _Sink:
         if kind == "json":
             f.write("[")
         else:
-            csv.writer(f, lineterminator="\n").writerow(header)
+            CsvLines(f).write(header)
 
     def write(self, text: str) -> None:
         if text and self.kind == "json":
@@ -175,6 +381,28 @@ class _Sink:
     def close(self) -> None:
         if self.kind == "json":
             self.f.write("]\n" if self.empty else "\n]\n")
+
+
+class _Problems:
+    """The bad rows found: handed to `report` as found (or kept, without one), and counted."""
+
+    def __init__(self, report: Callable[[InputError], None] | None) -> None:
+        self.report, self.kept, self.count = report, [], 0
+
+    def add(self, problem: InputError) -> None:
+        self.count += 1
+        if self.report:
+            self.report(problem)
+        else:
+            self.kept.append(problem)
+
+    def valid(self, items: Iterator[list[str] | InputError]) -> Iterator[list[str]]:
+        """The rows of `items` up to the first problem; the rest is read to the end for its problems."""
+        for item in items:
+            if isinstance(item, InputError):
+                self.add(item)
+            elif not self.count:
+                yield item
 
 
 @dataclass(frozen=True)
@@ -189,40 +417,52 @@ class Summary:
     out: str | None = None
 
 
-def default_jobs(rows: int) -> int:
-    """Two cores (or one, if this process may use only one) from POOL_THRESHOLD rows; below it, this process."""
-    if rows < POOL_THRESHOLD:
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(2, cores)
+def run_batch(source: str | Path, out: Path | None = None, kind: str | None = None, lang: str = "en",
+              engine: str = "fast", jobs: int | None = None, on_progress: Callable[[int, int], None] | None = None,
+              on_problem: Callable[[InputError], None] | None = None, context: Any = None) -> Summary:
+    """Read `source` once, assessing each valid row and writing the results to `out` (atomically); count them.
 
-
-def run_batch(scan: Scan, out: Path | None = None, kind: str | None = None, lang: str = "en",
-              engine: str = "fast", jobs: int | None = None, on_progress: Callable[[int], None] | None = None,
-              context: Any = None) -> Summary:
-    """Assess every row of a file `scan` found valid; write the results to `out` (atomically) and count them."""
-    settings = Settings(scan.columns, kind if out else None, lang, engine)
+    A bad row is handed to `on_problem` as found and the run ends with `Refused` (nothing written, an existing
+    `out` untouched). `on_progress(rows, bytes)` follows each chunk: rows assessed, bytes of the input read
+    (0 when it is not a regular file). `jobs` is capped at the CPUs this process may use.
+    """
+    batch = BatchInput(Path(source))
+    problems = _Problems(on_problem)
     levels: Counter[int] = Counter()
     codes: Counter[str] = Counter()
     blockers: Counter[str] = Counter()
     count = 0
-    with atomic_output(out) if out else nullcontext() as f:
-        sink = _Sink(f, kind or "", [ORGANISATION, *scan.columns, *OUT_COLUMNS]) if f else None
-        for text, rows in _assessed(scan.path, settings, jobs or default_jobs(scan.rows), context):
+    with stop_signals_raise():
+        items = batch.read()
+        first = next(items, None)  # the header, checked, and the first row
+        rows = problems.valid(chain([first] if first is not None else [], items))
+        if problems.count:
+            for _ in rows:  # a bad header or first row: the rest is read for its problems only
+                pass
+            raise Refused(problems.kept, problems.count)
+        settings = Settings(batch.columns, kind if out else None, lang, engine)
+        with atomic_output(out) if out else nullcontext() as f, \
+                closing(_assessed(rows, settings, jobs, context)) as assessed:
+            sink = _Sink(f, kind or "", [ORGANISATION, *batch.columns, *OUT_COLUMNS]) if f else None
+            for text_, results in assessed:
+                if problems.count:
+                    continue  # the chunks already under way; nothing more is written
+                if sink:
+                    sink.write(text_)
+                for level, row_codes, row_blockers in results:
+                    levels[level] += 1
+                    codes.update(row_codes)
+                    blockers.update(row_blockers)
+                count += len(results)
+                if on_progress:
+                    on_progress(count, batch.position())
+            if problems.count:
+                raise Refused(problems.kept, problems.count)
             if sink:
-                sink.write(text)
-            for level, row_codes, row_blockers in rows:
-                levels[level] += 1
-                codes.update(row_codes)
-                blockers.update(row_blockers)
-            count += len(rows)
-            if on_progress:
-                on_progress(len(rows))
-        if sink:
-            sink.close()
+                sink.close()
     kb = knowledge()
     order = {name: i for i, name in enumerate(kb.facts)}
-    return Summary(scan.source, count, {n: levels[n] for n in range(1, 6)},
+    return Summary(batch.source, count, {n: levels[n] for n in range(1, 6)},
                    {code: codes[code] for code in kb.diagnostics if code != DISAGREE},  # one respondent a row
                    tuple(sorted(blockers.items(), key=lambda item: (-item[1], order[item[0]]))),
                    None if out is None else str(out))

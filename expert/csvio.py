@@ -1,21 +1,26 @@
-"""Batch CSV files: a streaming check of every row, the rows as profiles, and outputs replaced atomically.
+"""Batch CSV files: one streaming pass that checks each row as it is read, and CSV output a spreadsheet reads safely.
 
 A batch file has a header row `organisation,<fact names…>` (any subset of the facts, in any order) and one
 organisation a row; an empty cell is an unknown fact. Problems name the file, the file line (the header is
 line 1; a spreadsheet shows the same number as its row number), the data row, the column and the value.
+
+The input is read exactly once, front to back, so a pipe, a FIFO or `/dev/stdin` works as a file does, and a
+file edited while it is read is judged by what was read. Output cells that a spreadsheet would run as a
+formula get a `'` in front, and a cell holding a carriage return is quoted on every Python.
 """
 
 from __future__ import annotations
 
 import csv
 import os
-import tempfile
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+from expert.atomic import check_writable
 from expert.errors import InputError, shown
 from expert.profile import ALLOWED_VALUE, UNKNOWN_WORDS, check_fact_name
 
@@ -23,6 +28,7 @@ ORGANISATION = "organisation"
 OUT_FORMATS = {".csv": "csv", ".json": "json"}
 CELLS: dict[str, int | None] = {"": None, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}  # the common cells, fast
 _VALID_CELLS = frozenset(CELLS)
+FORMULA_LEAD = frozenset("=+-@\t\r")  # OWASP's list of first characters that make a spreadsheet cell a formula
 
 
 def cell_value(cell: str) -> int | None:
@@ -37,23 +43,64 @@ def cell_value(cell: str) -> int | None:
     raise ValueError(cell)
 
 
+def neutralised(cell: str) -> str:
+    """`cell` with a `'` in front when a spreadsheet would run it as a formula (it begins with = + - @ tab or CR)."""
+    return "'" + cell if cell[:1] in FORMULA_LEAD else cell
+
+
+class CsvLines:
+    """Writes rows as CSV lines ending in a newline, the same bytes on every Python.
+
+    A row with a carriage return in a cell is written with every cell quoted: QUOTE_MINIMAL quotes only
+    the characters of the line terminator ("\\n") before Python 3.13, which would leave "\\r" bare and a
+    reader would end the row there.
+    """
+
+    def __init__(self, f: IO[str]) -> None:
+        self._minimal = csv.writer(f, lineterminator="\n")
+        self._quoted = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def write(self, texts: list[str], *more: Any) -> None:
+        """Write the text cells `texts` (checked for CR) followed by the cells `more` (numbers, branda's own text)."""
+        writer = self._quoted if "\r" in "".join(texts) else self._minimal
+        writer.writerow([*texts, *more] if more else texts)
+
+
 @dataclass
-class Scan:
-    """One pass over a batch file that checks everything; afterwards `columns` and `rows` describe it."""
+class BatchInput:
+    """A batch file read once: `read()` checks each row as it streams; afterwards `columns` and `rows` describe it."""
 
     path: Path
     columns: tuple[str, ...] = ()  # the fact columns, in file order (after `organisation`)
-    rows: int = 0
+    rows: int = 0  # data rows read so far
+    size: int | None = None  # bytes, when the input is a regular file (not a pipe or FIFO)
+    _fd: int | None = field(default=None, repr=False)
 
     @property
     def source(self) -> str:
         return str(self.path)
 
-    def problems(self) -> Iterator[InputError]:
-        """Every problem of the file, one per bad row (or header cell), as found; none means it is valid."""
+    def position(self) -> int:
+        """How many bytes of a regular file have been read so far (0 for a pipe)."""
+        if self._fd is None or self.size is None:
+            return 0
+        try:
+            return os.lseek(self._fd, 0, os.SEEK_CUR)
+        except OSError:
+            return 0
+
+    def read(self) -> Iterator[list[str] | InputError]:
+        """The problems of the header, if any (and nothing more); else each data row's cells, or its problem.
+
+        Blank lines are skipped. A file that cannot be read on (not UTF-8, not CSV, an I/O error) ends with
+        the problem where it was found.
+        """
         self.rows, line = 0, 1
         try:
             with open_csv(self.path) as f:
+                self._fd = f.fileno()
+                info = os.fstat(self._fd)
+                self.size = info.st_size if stat.S_ISREG(info.st_mode) else None
                 reader = csv.reader(f)
                 header = next((cells for cells in reader if cells), None)
                 if header is None:
@@ -65,14 +112,17 @@ class Scan:
                 if header_problems:
                     return
                 width = len(header)
+                valid = _VALID_CELLS.issuperset
                 line = reader.line_num + 1
                 for cells in reader:
                     if cells:  # a blank line is skipped
                         self.rows += 1
-                        if len(cells) != width or not _VALID_CELLS.issuperset(cells[1:]):
-                            problem = self._row_problem(cells, width)
-                            if problem:
-                                yield InputError(f"{self.source}: line {line} (row {self.rows})", problem)
+                        if len(cells) == width and valid(cells[1:]):
+                            yield cells
+                        elif problem := self._row_problem(cells, width):
+                            yield InputError(f"{self.source}: line {line} (row {self.rows})", problem)
+                        else:
+                            yield cells
                     line = reader.line_num + 1
         except InputError as exc:
             yield exc
@@ -81,6 +131,10 @@ class Scan:
                                           "save it as UTF-8 CSV")
         except csv.Error as exc:
             yield InputError(f"{self.source}: line {line}", f"not valid CSV: {exc}")
+        except OSError as exc:
+            yield InputError(f"{self.source}: line {line}", f"cannot read the file: {exc.strerror or exc}")
+        finally:
+            self._fd = None
 
     def _header(self, header: list[str], line: int) -> Iterator[InputError]:
         names = [cell.strip() for cell in header]
@@ -130,53 +184,19 @@ def open_csv(path: Path) -> Iterator[IO[str]]:
         yield f
 
 
-def data_rows(path: Path) -> Iterator[list[str]]:
-    """The data rows of a file `Scan` found valid, as lists of cells (blank lines skipped)."""
-    with open_csv(path) as f:
-        reader = csv.reader(f)
-        next((cells for cells in reader if cells), None)  # the header
-        for cells in reader:
-            if cells:
-                yield cells
-
-
 def out_format(out: Path, source: Path) -> str:
     """'csv' or 'json' for an --out path that can be written, else an InputError (nothing is created)."""
     kind = OUT_FORMATS.get(out.suffix.lower())
     where = f"--out {out}"
     if kind is None:
         raise InputError(where, f"unsupported file type {shown(out.suffix or '(none)')}; use .csv or .json")
-    if out.is_dir():
-        raise InputError(where, "is a directory; give a file name ending in .csv or .json")
-    folder = out.parent
-    if not folder.is_dir():
-        raise InputError(where, f"the folder {str(folder)!r} does not exist")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(where, f"cannot write to the folder {str(folder)!r}")
-    if out.exists() and source.exists() and os.path.samefile(out, source):
-        raise InputError(where, "is the input file; write the results to another file")
-    return kind
-
-
-@contextmanager
-def atomic_output(out: Path) -> Iterator[IO[str]]:
-    """A temporary file next to `out` that replaces it only when the block ends without an error."""
-    fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            yield f
-        os.chmod(temp, _mode_for(out))
-        os.replace(temp, out)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(out: Path) -> int:
-    """The existing file's permissions, or what a newly created file would get."""
+        check_writable(out)
+    except InputError as exc:
+        raise InputError(where, exc.problem) from None
     try:
-        return out.stat().st_mode & 0o7777
+        if out.exists() and source.exists() and os.path.samefile(out, source):
+            raise InputError(where, "is the input file; write the results to another file")
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        pass
+    return kind
