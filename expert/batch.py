@@ -19,11 +19,12 @@ import os
 import signal
 import sys
 import threading
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import chain, islice
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import IO, Any
 
@@ -218,8 +219,9 @@ def _signals_blocked() -> Iterator[None]:
 class Workers:
     """`jobs` worker processes forked from the calling (main) thread, each given one chunk at a time.
 
-    With one chunk outstanding per worker neither side can block the other on a full pipe; the next chunk
-    is read while the workers work, so a worker waits only for one send and one receive.
+    With one chunk outstanding per worker neither side can block the other on a full pipe. A worker that is
+    done gets the next chunk at once (it was read while the workers worked); results that come early wait,
+    at most one per worker, for the earlier ones.
     """
 
     def __init__(self, jobs: int, settings: Settings, context: Any = None) -> None:
@@ -243,22 +245,30 @@ class Workers:
             raise
 
     def results(self, chunks: Iterator[list[list[str]]]) -> Iterator[tuple[str, list[Row]]]:
-        """Each chunk's result, in chunk order."""
-        busy: deque[int] = deque()
-        for i, conn in enumerate(self.conns):
-            chunk = next(chunks, None)
-            if chunk is None:
-                break
-            conn.send(chunk)
-            busy.append(i)
-        while busy:
-            following = next(chunks, None)  # read and checked while the workers work
-            i = busy.popleft()
-            result = self._receive(i)
+        """Each chunk's result, in chunk order; a worker that is done gets the next chunk at once."""
+        outstanding: dict[int, int] = {}  # worker -> the number of the chunk it works on
+        finished: dict[int, tuple[str, list[Row]]] = {}  # results that came before an earlier chunk's
+        sent = shown = 0
+        following = next(chunks, None)
+
+        def give(i: int) -> None:
+            nonlocal following, sent
             if following is not None:
                 self.conns[i].send(following)
-                busy.append(i)
-            yield result
+                outstanding[i], sent = sent, sent + 1
+                following = next(chunks, None)  # read and checked while the workers work
+
+        for i in range(len(self.conns)):
+            give(i)
+        by_conn = {conn: i for i, conn in enumerate(self.conns)}
+        while outstanding:
+            for conn in wait([self.conns[i] for i in outstanding]):
+                i = by_conn[conn]
+                finished[outstanding.pop(i)] = self._receive(i)
+                give(i)
+            while shown in finished:
+                yield finished.pop(shown)
+                shown += 1
 
     def _receive(self, i: int) -> tuple[str, list[Row]]:
         try:
