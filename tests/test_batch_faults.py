@@ -445,3 +445,17 @@ def test_any_bytes_as_a_batch_file_is_exit_0_or_2_with_one_line_per_problem(tmp_
         assert result.stdout == "" and not out.exists()
         assert len(error_lines(result.stderr)) >= 1
     assert temporaries(tmp_path) == []
+
+
+# --- a hostile file name reaches the terminal escaped ---------------------------------------------------------
+
+def test_a_file_name_with_control_characters_is_escaped_in_the_summary_and_the_errors(tmp_path, runner):
+    good = survey(tmp_path / "ok\x1b]0;owned\a.csv", 3)
+    bad = tmp_path / "bad\x1b[2J.csv"
+    bad.write_text("organisation,cx_ownership\nA,9\nB,x\n", encoding="utf-8")
+    summary = runner.invoke(cli, ["batch", str(good)])
+    assert summary.exit_code == 0 and "\x1b" not in summary.stdout and "\a" not in summary.stdout
+    assert "ok\\x1b]0;owned\\x07.csv" in summary.stdout.splitlines()[0]
+    refused = runner.invoke(cli, ["batch", str(bad)])
+    assert refused.exit_code == 2 and "\x1b" not in refused.stderr
+    assert len(error_lines(refused.stderr)) == 2
