@@ -434,7 +434,7 @@ def _terminate(signum: int, frame: Any) -> None:
 def main() -> None:
     """Console-script entry point: internal errors exit 1 with one line, never a traceback."""
     for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) is not signal.SIG_IGN:  # nohup
             signal.signal(getattr(signal, name), _terminate)
     try:
         cli.main(standalone_mode=True)
