@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cli import cli
+from expert.errors import InputError
 from expert.interview import (
     QUIT,
     Answers,
@@ -34,7 +35,6 @@ from expert.interview import (
     save_answers,
     write_atomic,
 )
-from expert.errors import InputError
 from expert.profile import load_profile
 from expert.unknowns import decisive_unknowns
 from knowledge.loader import knowledge
