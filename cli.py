@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import signal
 import sys
 from collections.abc import Callable
-from typing import Any
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from expert.errors import InputError, one_line
 from expert.terminal import terminal_safe
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from knowledge.model import Model
+
+
+def _version() -> str:
+    """The installed version (read once, from the package metadata)."""
+    try:
+        return version("branda")
+    except PackageNotFoundError:  # a checkout that was never installed
+        return "0+checkout"
 
 
 class BadInput(click.ClickException):
@@ -75,10 +86,67 @@ def say(text: str) -> None:
     out(terminal_safe(text))
 
 
+class ModelChoice:
+    """The model a command runs on: `--model DIR` (or BRANDA_MODEL), else the bundled one; loaded on first use."""
+
+    def __init__(self, directory: str | None) -> None:
+        self.directory = directory
+        self._model: Model | None = None
+
+    @property
+    def model(self) -> Model:
+        if self._model is None:
+            from knowledge.model import BUNDLED, ModelError, load_model
+
+            try:
+                self._model = load_model(self.directory or BUNDLED)
+            except ModelError as exc:
+                where = "--model" if self.directory else "the bundled model"
+                raise BadInput(f"{where} {self.directory or ''}: {exc}".replace("  ", " ")) from None
+        return self._model
+
+
+def current_model() -> Model:
+    """The model of the command being run."""
+    choice = click.get_current_context().find_object(ModelChoice)
+    return (choice or ModelChoice(None)).model
+
+
+def with_model(command: Callable) -> Callable:
+    """Hand the command the model in use as its first argument (click's make_pass_decorator, loaded lazily)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return command(current_model(), *args, **kwargs)
+
+    return run
+
+
+def _check_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    languages = current_model().languages
+    if value is None:
+        return languages[0]
+    if value not in languages:
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(map(repr, languages))} "
+                                 "(the languages of the model)", ctx, param)
+    return value
+
+
+def _complete_lang(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    try:
+        return [lang for lang in current_model().languages if lang.startswith(incomplete)]
+    except click.ClickException:
+        return []
+
+
+lang_option = click.option("--lang", callback=_check_lang, shell_complete=_complete_lang, metavar="LANG",
+                           help="Language of the texts: one of the model's languages (the bundled model: en, lt; "
+                                "default: the model's first).")
+
+
 def output_options(command: Callable) -> Callable:
-    """--format text|json and --lang en|lt, shared by every command that prints a result."""
-    command = click.option("--lang", type=click.Choice(["en", "lt"]), default="en", show_default=True,
-                           help="Language of the texts: English or Lithuanian.")(command)
+    """--format text|json and --lang, shared by every command that prints a result."""
+    command = lang_option(command)
     return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                         show_default=True, help="text for people, json for scripts.")(command)
 
@@ -91,26 +159,31 @@ def emit(fmt: str, text: Callable[[], str], data: Callable[[], Any]) -> None:
         say(text())
 
 
-def read_profile(path: str, sets: tuple[str, ...]) -> Any:
+def read_profile(model: Model, path: str, sets: tuple[str, ...]) -> Any:
     """Load a profile and apply --set overrides."""
     from expert.profile import apply_sets, load_profile
 
-    return apply_sets(load_profile(path), sets)
+    return apply_sets(model, load_profile(model, path), sets)
 
 
 set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
-                          help="Override or add a fact (1-5; empty or ? for unknown). Repeatable.")
+                          help="Override or add a fact (an answer on the scale; empty or ? for unknown). Repeatable.")
 
 
 @click.group(cls=BrandaGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="branda")
-def cli() -> None:
-    """branda rates an organisation's customer-service maturity on the article's five levels.
+@click.version_option(_version(), prog_name="branda")
+@click.option("--model", "model_dir", envvar="BRANDA_MODEL", metavar="DIR", type=click.Path(file_okay=False),
+              help="The maturity model to use: a folder like `branda model export` writes (default: the bundled "
+                   "article model; also BRANDA_MODEL).")
+@click.pass_context
+def cli(ctx: click.Context, model_dir: str | None) -> None:
+    """branda rates an organisation's customer-service maturity on a maturity model (the article's five levels).
 
     \b
     Example:
       branda assess examples/retailer_stuck_level2.yaml
     """
+    ctx.obj = ModelChoice(model_dir)
 
 
 @cli.command()
@@ -119,7 +192,8 @@ def cli() -> None:
 @click.option("--engine", type=click.Choice(["experta", "fast"]), default="experta", show_default=True,
               help="experta is the engine of record; fast evaluates the same rules in plain Python.")
 @output_options
-def assess(profiles: tuple[str, ...], sets: tuple[str, ...], engine: str, fmt: str, lang: str) -> None:
+@with_model
+def assess(model: Model, profiles: tuple[str, ...], sets: tuple[str, ...], engine: str, fmt: str, lang: str) -> None:
     """The level, its name, the diagnostics and a short reasoning summary for PROFILE.
 
     PROFILE is a .yaml, .yml, .json or .toml file with `facts:` (see `branda facts`). Several
@@ -136,20 +210,21 @@ def assess(profiles: tuple[str, ...], sets: tuple[str, ...], engine: str, fmt: s
     from expert.serialize import assessment_json
 
     if len(profiles) == 1:
-        result = run_assessment(read_profile(profiles[0], sets), engine)
+        result = run_assessment(model, read_profile(model, profiles[0], sets), engine)
     else:
         from expert.consensus import consensus, with_disagreement
         from expert.profile import apply_sets
 
-        combined = consensus([read_profile(p, ()) for p in profiles])
-        result = with_disagreement(run_assessment(apply_sets(combined.profile, sets), engine), combined)
+        combined = consensus(model, [read_profile(model, p, ()) for p in profiles])
+        result = with_disagreement(run_assessment(model, apply_sets(model, combined.profile, sets), engine), combined)
     emit(fmt, lambda: assessment_text(result, lang), lambda: assessment_json(result, lang))
 
 
 @cli.command()
 @output_options
-def facts(fmt: str, lang: str) -> None:
-    """The vocabulary: every fact's name, polarity, question and article source, and the 1-5 scale.
+@with_model
+def facts(model: Model, fmt: str, lang: str) -> None:
+    """The vocabulary: every fact's name, polarity, question and source, and the answer scale.
 
     \b
     Example:
@@ -157,7 +232,7 @@ def facts(fmt: str, lang: str) -> None:
     """
     from expert.render import facts_json, facts_text
 
-    emit(fmt, lambda: facts_text(lang), lambda: facts_json(lang))
+    emit(fmt, lambda: facts_text(model, lang), lambda: facts_json(model, lang))
 
 
 @cli.command()
@@ -165,11 +240,11 @@ def facts(fmt: str, lang: str) -> None:
 @set_option
 @click.option("--level", "target", metavar="N",
               help="Why not level N (above the concluded level), or how level N was established (at or below it).")
-@click.option("--lang", type=click.Choice(["en", "lt"]), default="en", show_default=True,
-              help="Language of the texts: English or Lithuanian.")
+@lang_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "dot", "graph-json"]), default="text",
               show_default=True, help="text for people, json for scripts, dot or graph-json for the provenance graph.")
-def why(profile: str, sets: tuple[str, ...], target: str | None, fmt: str, lang: str) -> None:
+@with_model
+def why(model: Model, profile: str, sets: tuple[str, ...], target: str | None, fmt: str, lang: str) -> None:
     """The full reasoning chain to PROFILE's level: each rule that fired, on which facts, concluding what.
 
     With --level N above the concluded level: every unmet condition on the way to N (fact, value, what is
@@ -184,8 +259,8 @@ def why(profile: str, sets: tuple[str, ...], target: str | None, fmt: str, lang:
     """
     from expert.explain import explain, parse_level, why_json, why_text
 
-    level = None if target is None else parse_level(target)
-    result = explain(read_profile(profile, sets), level)
+    level = None if target is None else parse_level(model, target)
+    result = explain(model, read_profile(model, profile, sets), level)
     if fmt in ("dot", "graph-json"):
         from expert.provenance import graph_json, provenance_graph, to_dot
 
@@ -201,7 +276,8 @@ def why(profile: str, sets: tuple[str, ...], target: str | None, fmt: str, lang:
 @click.option("--scenario", "scenarios", multiple=True, metavar="FILE",
               help="A scenario file: `name:` and `changes:` {fact: value}. Repeatable; each is one column.")
 @output_options
-def whatif(profile: str, sets: tuple[str, ...], scenarios: tuple[str, ...], fmt: str, lang: str) -> None:
+@with_model
+def whatif(model: Model, profile: str, sets: tuple[str, ...], scenarios: tuple[str, ...], fmt: str, lang: str) -> None:
     """PROFILE before and after the changes, side by side: level, diagnostics, conclusions gained and lost.
 
     The profile file is only read, never changed. With several --scenario files, --format json
@@ -214,20 +290,20 @@ def whatif(profile: str, sets: tuple[str, ...], scenarios: tuple[str, ...], fmt:
     """
     from expert.whatif import compare_all, load_scenario, scenario_from_sets, whatif_json, whatif_text
 
-    base = read_profile(profile, ())
-    plans = ([scenario_from_sets(sets)] if sets else []) + [load_scenario(s) for s in scenarios]
+    base = read_profile(model, profile, ())
+    plans = ([scenario_from_sets(model, sets)] if sets else []) + [load_scenario(model, s) for s in scenarios]
     if not plans:
         raise BadInput("whatif needs the changes to try: --set NAME=VALUE (repeatable) or --scenario FILE")
-    result = compare_all(base, plans)
+    result = compare_all(model, base, plans)
     emit(fmt, lambda: whatif_text(result, lang), lambda: whatif_json(result, lang))
 
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "dot", "mermaid", "json", "graphml"]), default="text",
               show_default=True, help="text for people; dot, mermaid, json (networkx node-link) or graphml.")
-@click.option("--lang", type=click.Choice(["en", "lt"]), default="en", show_default=True,
-              help="Language of the texts: English or Lithuanian.")
-def graph(fmt: str, lang: str) -> None:
+@lang_option
+@with_model
+def graph(model: Model, fmt: str, lang: str) -> None:
     """The transition graph: the five levels, forward moves (what each requires, the article's actions), fall-backs.
 
     \b
@@ -238,15 +314,16 @@ def graph(fmt: str, lang: str) -> None:
     """
     from expert.transitions import render_graph
 
-    say(render_graph(fmt, lang))
+    say(render_graph(model, fmt, lang))
 
 
 @cli.command()
 @click.argument("profile", metavar="PROFILE")
-@click.option("--target", metavar="N", help="The level to plan for, 1-5 (default: the next level).")
+@click.option("--target", metavar="N", help="The level to plan for (default: the next level).")
 @set_option
 @output_options
-def plan(profile: str, target: str | None, sets: tuple[str, ...], fmt: str, lang: str) -> None:
+@with_model
+def plan(model: Model, profile: str, target: str | None, sets: tuple[str, ...], fmt: str, lang: str) -> None:
     """A roadmap from PROFILE's level to level N: the path, the smallest fact changes, the actions step by step.
 
     The smallest change sets are computed exactly from the rule conditions and each is checked
@@ -257,14 +334,11 @@ def plan(profile: str, target: str | None, sets: tuple[str, ...], fmt: str, lang
       branda plan examples/retailer_stuck_level2.yaml
       branda plan examples/logistics_level1.yaml --target 3 --lang lt
     """
+    from expert.explain import parse_level
     from expert.plan import make_plan, plan_json, plan_text
 
-    level = None
-    if target is not None:
-        if not (target.strip().isdigit() and target.strip().isascii() and 1 <= int(target) <= 5):
-            raise BadInput(f"--target {target}: a target level is a whole number 1-5")
-        level = int(target)
-    result = make_plan(read_profile(profile, sets), level)
+    level = None if target is None else parse_level(model, target, "--target")
+    result = make_plan(model, read_profile(model, profile, sets), level)
     emit(fmt, lambda: plan_text(result, lang), lambda: plan_json(result, lang))
 
 @cli.command()
@@ -277,7 +351,8 @@ def plan(profile: str, target: str | None, sets: tuple[str, ...], fmt: str, lang
               help="Worker processes (default: 2 from 2,000 rows, else 1; at most the CPUs this process may use).")
 @output_options
 @click.pass_context
-def batch(ctx: click.Context, file: str, out: str | None, engine: str, jobs: int | None, fmt: str, lang: str) -> None:
+@with_model
+def batch(model: Model, ctx: click.Context, file: str, out: str | None, engine: str, jobs: int | None, fmt: str, lang: str) -> None:
     """Assess every organisation in FILE.csv, one a row, and summarise the levels, diagnostics and blockers.
 
     The header row is `organisation` and then fact names (any of them, in any order); an empty cell is an
@@ -299,7 +374,7 @@ def batch(ctx: click.Context, file: str, out: str | None, engine: str, jobs: int
 
     kind = None if out is None else out_format(Path(out), Path(file))
     if jobs is not None and jobs > (cpus := available_cpus()):
-        click.echo(_ui_text("batch_jobs_capped", lang, jobs=jobs, cpus=cpus), err=True)
+        click.echo(model.text("batch_jobs_capped", lang, jobs=jobs, cpus=cpus), err=True)
         jobs = cpus
     bar: Any = None
 
@@ -310,7 +385,7 @@ def batch(ctx: click.Context, file: str, out: str | None, engine: str, jobs: int
         click.echo(f"branda: error: {exc}", err=True)
 
     def run(progress: Callable[[int, int], None] | None = None) -> Any:
-        return run_batch(file, Path(out) if out else None, kind, lang, engine, jobs, progress, problem)
+        return run_batch(model, file, Path(out) if out else None, kind, lang, engine, jobs, progress, problem)
 
     try:
         if not sys.stderr.isatty():
@@ -321,7 +396,7 @@ def batch(ctx: click.Context, file: str, out: str | None, engine: str, jobs: int
                 size = info.st_size if stat.S_ISREG(info.st_mode) else 0
             except OSError:
                 size = 0
-            label = _ui_text("batch_progress", lang)
+            label = model.text("batch_progress", lang)
             with (click.progressbar(length=size, label=label, file=sys.stderr) if size else
                   click.progressbar((n for n in ()), label=label, file=sys.stderr, show_pos=True)) as bar:
                 done = 0
@@ -365,9 +440,9 @@ def _read_answer(prompt: str) -> str:
 @cli.command()
 @click.option("--out", metavar="FILE.yaml",
               help="The profile to save the answers to (and to resume from). Default: interview.yaml here.")
-@click.option("--lang", type=click.Choice(["en", "lt"]), default="en", show_default=True,
-              help="Language of the questions and texts: English or Lithuanian.")
-def interview(out: str | None, lang: str) -> None:
+@lang_option
+@with_model
+def interview(model: Model, out: str | None, lang: str) -> None:
     """Ask the fact questions one at a time, the most informative first, then assess.
 
     Each answer (1-5, ? = don't know, q = stop) is saved to --out at once; run the same command again to go
@@ -384,9 +459,9 @@ def interview(out: str | None, lang: str) -> None:
             from expert.interview import Console, interview_command
         except KeyboardInterrupt:  # still loading: nothing was asked or saved
             click.echo()
-            click.echo(_ui_text("interview_stopped_nothing", lang))
+            click.echo(model.text("interview_stopped_nothing", lang))
             sys.exit(130)
-        status = interview_command(out, lang, Console(_read_answer, say), ctrl_c)
+        status = interview_command(model, out, lang, Console(_read_answer, say), ctrl_c)
     if status:
         sys.exit(status)
 
@@ -396,9 +471,9 @@ def interview(out: str | None, lang: str) -> None:
 @click.option("--out", required=True, metavar="FILE.html|FILE.md",
               help="The report file: HTML (.html, .htm) or Markdown (.md), chosen by the extension.")
 @set_option
-@click.option("--lang", type=click.Choice(["en", "lt"]), default="en", show_default=True,
-              help="Language of the texts: English or Lithuanian.")
-def report(profile: str, out: str, sets: tuple[str, ...], lang: str) -> None:
+@lang_option
+@with_model
+def report(model: Model, profile: str, out: str, sets: tuple[str, ...], lang: str) -> None:
     """A client-ready report on PROFILE: the level, why, what stops the next one, diagnostics, roadmap, pictures.
 
     HTML is self-contained (inline SVG pictures, no scripts, fonts or links to fetch); Markdown carries the
@@ -411,16 +486,57 @@ def report(profile: str, out: str, sets: tuple[str, ...], lang: str) -> None:
     """
     from expert.report import report_kind, write_report
 
-    kind = report_kind(out, lang)
-    write_report(read_profile(profile, sets), out, kind, lang)
-    say(_ui_text("report_written", lang, path=out))
+    kind = report_kind(model, out, lang)
+    write_report(model, read_profile(model, profile, sets), out, kind, lang)
+    say(model.text("report_written", lang, path=out))
 
 
-def _ui_text(key: str, lang: str, **values: object) -> str:
-    """A UI text from knowledge/, in `lang`, with its placeholders filled."""
-    from knowledge.loader import text
+@cli.group("model")
+def model_group() -> None:
+    """Your own maturity model: check a model folder, export the bundled one to start from, show the one in use.
 
-    return text(key, lang, **values)
+    \b
+    Examples:
+      branda model export my-model
+      branda model check my-model
+      branda --model my-model assess examples/bank_level3.toml
+    """
+
+
+@model_group.command("check")
+@click.argument("directory", metavar="DIR")
+def model_check(directory: str) -> None:
+    """Check the model in DIR: every problem as one line `FILE: KEY: problem` (exit 2), or a one-line summary."""
+    from expert.models import check_text
+
+    lines, status = check_text(directory)
+    for line in lines:
+        if status:
+            click.echo(f"branda: error: {terminal_safe(line)}", err=True)
+        else:
+            say(line)
+    if status:
+        sys.exit(status)
+
+
+@model_group.command("export")
+@click.argument("directory", metavar="DIR")
+def model_export(directory: str) -> None:
+    """Write the bundled model into DIR (new or empty) as a starting point for your own."""
+    from expert.models import export_model
+
+    written = export_model(directory)
+    say(f"{directory}: {len(written)} files written; edit them, then `branda model check {directory}`")
+
+
+@model_group.command("show")
+@output_options
+@with_model
+def model_show(model: Model, fmt: str, lang: str) -> None:
+    """The model in use (--model DIR, BRANDA_MODEL or the bundled one): levels, facts, rules, diagnostics, languages."""
+    from expert.models import model_json, model_text
+
+    emit(fmt, lambda: model_text(model, lang), lambda: model_json(model, lang))
 
 
 class Terminated(SystemExit):

@@ -6,13 +6,10 @@ from dataclasses import dataclass, field
 
 from expert.profile import Profile
 from expert.unknowns import decisive_unknowns
-from knowledge.loader import knowledge
-from rules.evaluate import trace
-from rules.model import RuleBase, rulebase
+from knowledge.model import Model
+from rules.fast import trace
+from rules.model import RuleBase
 from rules.trace import Firing, Run
-
-INCOMPLETE = "incomplete_profile"
-NOT_READY = "not_ready_for_cx_system"
 
 
 @dataclass(frozen=True)
@@ -37,8 +34,9 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class Assessment:
-    """The result of assessing one profile."""
+    """The result of assessing one profile (on `model`, which the texts and JSON of it are written from)."""
 
+    model: Model
     profile: Profile
     level: int
     firings: tuple[Firing, ...]
@@ -54,8 +52,10 @@ class Assessment:
         return tuple(d.code for d in self.diagnostics)
 
     @property
-    def cx_system_ready(self) -> bool:
-        return NOT_READY not in self.codes
+    def ready(self) -> bool | None:
+        """The model's readiness (the article's: for a CX management system), or None where it has none."""
+        readiness = self.model.readiness
+        return None if readiness is None else readiness.not_ready not in self.codes
 
 
 def gaps(rules: RuleBase, facts: dict[str, int], start: int, target: int) -> tuple[Gap, ...]:
@@ -69,43 +69,44 @@ def gaps(rules: RuleBase, facts: dict[str, int], start: int, target: int) -> tup
     return tuple(result)
 
 
-def _diagnostics(run_firings: tuple[Firing, ...], diagnoses: tuple[tuple[str, str], ...],
+def _diagnostics(model: Model, run_firings: tuple[Firing, ...], diagnoses: tuple[tuple[str, str], ...],
                  decisive: dict[str, tuple[int, ...]]) -> tuple[Diagnostic, ...]:
     by_rule = {f.rule: f for f in run_firings}
     grouped: dict[str, Diagnostic] = {}
     for code, rule in diagnoses:
         previous = grouped.get(code, Diagnostic(code, (), {}))
         grouped[code] = Diagnostic(code, (*previous.rules, rule), {**previous.facts, **by_rule[rule].because})
-    if decisive:
-        grouped[INCOMPLETE] = Diagnostic(INCOMPLETE, (), {name: None for name in decisive})
-    order = list(knowledge().diagnostics)
+    if decisive and model.incomplete:
+        grouped[model.incomplete] = Diagnostic(model.incomplete, (), {name: None for name in decisive})
+    order = list(model.diagnostics)
     return tuple(sorted(grouped.values(), key=lambda d: order.index(d.code)))
 
 
 ENGINES = ("experta", "fast")
 
 
-def run_engine(facts: dict[str, int], engine: str = "experta") -> Run:
+def run_engine(rules: RuleBase, facts: dict[str, int], engine: str = "experta") -> Run:
     """One inference run: experta (the engine of record) or the plain-Python fast path over the same rules."""
     if engine == "fast":
-        return trace(rulebase(), facts)
+        return trace(rules, facts)
     from expert.engine import session  # experta is imported only when it runs
 
-    return session().run(facts)
+    return session(rules).run(facts)
 
 
-def assess(profile: Profile, engine: str = "experta") -> Assessment:
+def assess(model: Model, profile: Profile, engine: str = "experta") -> Assessment:
     """Run the engine on the profile and gather everything a consultant is shown."""
     facts = dict(profile.facts)
-    run = run_engine(facts, engine)
-    rules = rulebase()
-    decisive = decisive_unknowns(rules, facts)
+    rules = model.rules
+    run = run_engine(rules, facts, engine)
+    decisive = decisive_unknowns(model, facts)
     return Assessment(
+        model=model,
         profile=profile,
         level=run.level,
         firings=run.firings,
-        diagnostics=_diagnostics(run.firings, run.diagnoses, decisive),
-        why_not_next=gaps(rules, facts, run.level, min(run.level + 1, 5)),
-        unknown_facts=tuple(name for name in knowledge().facts if name not in facts),
+        diagnostics=_diagnostics(model, run.firings, run.diagnoses, decisive),
+        why_not_next=gaps(rules, facts, run.level, min(run.level + 1, model.top)),
+        unknown_facts=tuple(name for name in model.facts if name not in facts),
         decisive_unknowns=decisive,
     )

@@ -28,16 +28,14 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import IO, Any
 
-from expert.assess import INCOMPLETE, assess
+from expert.assess import assess
 from expert.atomic import atomic_output
-from expert.consensus import DISAGREE
-from expert.csvio import CELLS, FORMULA_LEAD, ORGANISATION, BatchInput, CsvLines, cell_value
+from expert.csvio import FORMULA_LEAD, ORGANISATION, BatchInput, CsvLines, cell_value, cells_of
 from expert.errors import InputError
 from expert.profile import Profile
 from expert.unknowns import any_decisive_unknown
-from knowledge.loader import knowledge, text
-from rules.evaluate import evaluate
-from rules.model import rulebase
+from knowledge.model import Model
+from rules.fast import fast_engine
 
 POOL_THRESHOLD = 2_000  # rows; a smaller file is assessed in this process
 CHUNK_ROWS = 500  # rows sent to a worker at a time
@@ -69,6 +67,7 @@ class Refused(Exception):
 class Settings:
     """What every row's assessment needs to know: the columns, the output (csv, json or None), language, engine."""
 
+    model: Model
     columns: tuple[str, ...]
     kind: str | None
     lang: str
@@ -80,9 +79,11 @@ class RowAssessor:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.rules = rulebase()
-        kb = knowledge()
-        self._level_names = {n: kb.level(n).name(settings.lang) for n in range(1, 6)}
+        kb = self.model = settings.model
+        self.rules = kb.rules
+        self._fast = fast_engine(kb.rules)
+        self._cells = cells_of(kb)
+        self._level_names = {n: kb.level(n).name(settings.lang) for n in kb.rules.levels}
         self._codes = tuple(kb.diagnostics)
         if settings.kind == "json":
             from expert.serialize import assessment_json
@@ -93,10 +94,10 @@ class RowAssessor:
         """The row as a profile: the organisation (None when empty) and the known facts."""
         columns = zip(self.settings.columns, cells[1:], strict=True)
         try:  # the common case: every cell empty or 1-5
-            facts = {name: value for name, cell in columns if (value := CELLS[cell]) is not None}
+            facts = {name: value for name, cell in columns if (value := self._cells[cell]) is not None}
         except KeyError:
             columns = zip(self.settings.columns, cells[1:], strict=True)
-            facts = {name: value for name, cell in columns if (value := cell_value(cell)) is not None}
+            facts = {name: value for name, cell in columns if (value := cell_value(self._cells, cell)) is not None}
         return Profile(facts, organisation=cells[0] or None)
 
     def row(self, profile: Profile) -> Row:
@@ -106,14 +107,14 @@ class RowAssessor:
         tests prove it agrees with experta), and the rest is computed as `assess` computes it.
         """
         if self.settings.engine != "fast":
-            a = assess(profile, self.settings.engine)
+            a = assess(self.model, profile, self.settings.engine)
             return a.level, a.codes, tuple(dict.fromkeys(g.fact for g in a.why_not_next))
         facts = dict(profile.facts)
-        level, codes = evaluate(self.rules, facts)
-        if any_decisive_unknown(self.rules, facts):
-            codes = codes | {INCOMPLETE}
+        level, codes = self._fast.evaluate(facts)
+        if self.model.incomplete and any_decisive_unknown(self.model, facts):
+            codes = codes | {self.model.incomplete}
         blockers = dict.fromkeys(fact for fact, lo, hi in self.rules.bounds_by_level[level + 1]
-                                 if not lo <= facts.get(fact, 0) <= hi) if level < 5 else {}
+                                 if not lo <= facts.get(fact, -1) <= hi) if level < self.rules.top else {}
         return level, tuple(code for code in self._codes if code in codes), tuple(blockers)
 
     def chunk(self, rows: list[list[str]]) -> tuple[str, list[Row]]:
@@ -127,7 +128,7 @@ class RowAssessor:
         if kind == "json":
             items = []
             for cells in rows:
-                a = assess(self.profile(cells), engine)
+                a = assess(self.model, self.profile(cells), engine)
                 items.append(json.dumps(self._json(a, lang), ensure_ascii=False))
                 results.append((a.level, a.codes, tuple(dict.fromkeys(g.fact for g in a.why_not_next))))
             return ",\n".join(items), results
@@ -229,7 +230,6 @@ class Workers:
         forked = context.get_start_method() == "fork"
         self.processes: list[Any] = []
         self.conns: list[Any] = []
-        rulebase()  # loaded once here, inherited by forked workers
         try:
             with _signals_blocked():
                 for _ in range(jobs):
@@ -419,6 +419,7 @@ class _Problems:
 class Summary:
     """Counts over a batch: organisations per level, per diagnostic, and per fact blocking the next level."""
 
+    model: Model
     source: str
     organisations: int
     levels: dict[int, int]
@@ -427,7 +428,7 @@ class Summary:
     out: str | None = None
 
 
-def run_batch(source: str | Path, out: Path | None = None, kind: str | None = None, lang: str = "en",
+def run_batch(model: Model, source: str | Path, out: Path | None = None, kind: str | None = None, lang: str = "en",
               engine: str = "fast", jobs: int | None = None, on_progress: Callable[[int, int], None] | None = None,
               on_problem: Callable[[InputError], None] | None = None, context: Any = None) -> Summary:
     """Read `source` once, assessing each valid row and writing the results to `out` (atomically); count them.
@@ -436,7 +437,7 @@ def run_batch(source: str | Path, out: Path | None = None, kind: str | None = No
     `out` untouched). `on_progress(rows, bytes)` follows each chunk: rows assessed, bytes of the input read
     (0 when it is not a regular file). `jobs` is capped at the CPUs this process may use.
     """
-    batch = BatchInput(Path(source))
+    batch = BatchInput(Path(source), model)
     problems = _Problems(on_problem)
     levels: Counter[int] = Counter()
     codes: Counter[str] = Counter()
@@ -450,7 +451,7 @@ def run_batch(source: str | Path, out: Path | None = None, kind: str | None = No
             for _ in rows:  # a bad header or first row: the rest is read for its problems only
                 pass
             raise Refused(problems.kept, problems.count)
-        settings = Settings(batch.columns, kind if out else None, lang, engine)
+        settings = Settings(model, batch.columns, kind if out else None, lang, engine)
         with atomic_output(out) if out else nullcontext() as f, \
                 closing(_assessed(rows, settings, jobs, context)) as assessed:
             sink = _Sink(f, kind or "", [ORGANISATION, *batch.columns, *OUT_COLUMNS]) if f else None
@@ -470,17 +471,17 @@ def run_batch(source: str | Path, out: Path | None = None, kind: str | None = No
                 raise Refused(problems.kept, problems.count)
             if sink:
                 sink.close()
-    kb = knowledge()
+    kb = model
     order = {name: i for i, name in enumerate(kb.facts)}
-    return Summary(batch.source, count, {n: levels[n] for n in range(1, 6)},
-                   {code: codes[code] for code in kb.diagnostics if code != DISAGREE},  # one respondent a row
+    return Summary(kb, batch.source, count, {n: levels[n] for n in kb.rules.levels},
+                   {code: codes[code] for code in kb.diagnostics if code != kb.disagree},  # one respondent a row
                    tuple(sorted(blockers.items(), key=lambda item: (-item[1], order[item[0]]))),
                    None if out is None else str(out))
 
 
 def summary_json(s: Summary, lang: str = "en") -> dict[str, Any]:
     """The summary for scripts: every level and diagnostic with its count, and every blocking fact, commonest first."""
-    kb = knowledge()
+    kb = s.model
     return {
         "file": s.source,
         "organisations": s.organisations,
@@ -494,10 +495,10 @@ def summary_json(s: Summary, lang: str = "en") -> dict[str, Any]:
 
 def summary_text(s: Summary, lang: str = "en") -> str:
     """The summary for people: counts per level and diagnostic, and the BLOCKERS_SHOWN commonest blockers."""
-    kb = knowledge()
+    kb = s.model
 
     def t(key: str, **values: object) -> str:
-        return text(key, lang, **values)
+        return kb.text(key, lang, **values)
 
     lines = [t("batch_assessed", count=s.organisations, file=s.source), "", t("batch_by_level")]
     lines += ["  " + t("batch_level", level=n, name=kb.level(n).name(lang), count=c) for n, c in s.levels.items()]

@@ -7,9 +7,8 @@ from dataclasses import dataclass, replace
 
 from expert.assess import Assessment, Diagnostic
 from expert.profile import Profile
-from knowledge.loader import knowledge
+from knowledge.model import Model
 
-DISAGREE = "respondents_disagree"
 SPREAD = 2  # answers this far apart (or more) are a disagreement
 
 
@@ -29,11 +28,11 @@ def _median(values: list[int], positive: bool) -> int:
     return low if positive else high
 
 
-def consensus(profiles: Sequence[Profile]) -> Consensus:
+def consensus(model: Model, profiles: Sequence[Profile]) -> Consensus:
     """Combine respondents: each fact's median over those who answered it; a fact nobody answered stays unknown."""
     facts: dict[str, int] = {}
     disputed: dict[str, tuple[int | None, ...]] = {}
-    for name, fact in knowledge().facts.items():
+    for name, fact in model.facts.items():
         answers = [p.facts.get(name) for p in profiles]
         known = [v for v in answers if v is not None]
         if not known:
@@ -50,7 +49,7 @@ def consensus(profiles: Sequence[Profile]) -> Consensus:
 def with_disagreement(a: Assessment, c: Consensus) -> Assessment:
     """The assessment of the consensus profile, with `respondents_disagree` when answers differ by 2 or more."""
     a = replace(a, respondents=c.respondents, answers=dict(c.disputed))
-    if not c.disputed:
+    if not c.disputed or a.model.disagree is None:
         return a
-    diagnostic = Diagnostic(DISAGREE, (), {name: a.profile.facts.get(name) for name in c.disputed})
+    diagnostic = Diagnostic(a.model.disagree, (), {name: a.profile.facts.get(name) for name in c.disputed})
     return replace(a, diagnostics=(*a.diagnostics, diagnostic))

@@ -22,24 +22,28 @@ from typing import IO, Any
 
 from expert.atomic import check_writable
 from expert.errors import InputError, shown
-from expert.profile import ALLOWED_VALUE, UNKNOWN_WORDS, check_fact_name
+from expert.profile import UNKNOWN_WORDS, allowed_value, check_fact_name
+from knowledge.model import Model
 
 ORGANISATION = "organisation"
 OUT_FORMATS = {".csv": "csv", ".json": "json"}
-CELLS: dict[str, int | None] = {"": None, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5}  # the common cells, fast
-_VALID_CELLS = frozenset(CELLS)
 FORMULA_LEAD = frozenset("=+-@\t\r")  # OWASP's list of first characters that make a spreadsheet cell a formula
 
 
-def cell_value(cell: str) -> int | None:
-    """A cell as 1..5 or None (empty, '?', 'null'), as `--set` reads a value; ValueError for anything else."""
-    if cell in CELLS:
-        return CELLS[cell]
+def cells_of(model: Model) -> dict[str, int | None]:
+    """The common cells and their values, for a fast look-up: '' (unknown) and each answer on the scale."""
+    return {"": None, **{str(v): v for v in model.scale}}
+
+
+def cell_value(cells: dict[str, int | None], cell: str) -> int | None:
+    """A cell as an answer on the scale or None (empty, '?', 'null'), as `--set` reads one; else ValueError."""
+    if cell in cells:
+        return cells[cell]
     text = cell.strip()
     if text.lower() in UNKNOWN_WORDS:
         return None
-    if text in CELLS:
-        return CELLS[text]
+    if text in cells:
+        return cells[text]
     raise ValueError(cell)
 
 
@@ -71,6 +75,7 @@ class BatchInput:
     """A batch file read once: `read()` checks each row as it streams; afterwards `columns` and `rows` describe it."""
 
     path: Path
+    model: Model
     columns: tuple[str, ...] = ()  # the fact columns, in file order (after `organisation`)
     rows: int = 0  # data rows read so far
     size: int | None = None  # bytes, when the input is a regular file (not a pipe or FIFO)
@@ -112,7 +117,8 @@ class BatchInput:
                 if header_problems:
                     return
                 width = len(header)
-                valid = _VALID_CELLS.issuperset
+                cells_known = cells_of(self.model)
+                valid = frozenset(cells_known).issuperset
                 line = reader.line_num + 1
                 for cells in reader:
                     if cells:  # a blank line is skipped
@@ -151,7 +157,7 @@ class BatchInput:
                 yield InputError(where, f"{shown(name)} is given twice (also column {seen[name]})")
                 continue
             try:
-                check_fact_name(where, name)
+                check_fact_name(self.model, where, name)
             except InputError as exc:
                 yield exc
                 continue
@@ -163,12 +169,13 @@ class BatchInput:
             more = "more" if len(cells) > width else "fewer"
             return f"{len(cells)} cell{'s' * (len(cells) != 1)}, {more} than the header's {width} columns"
         bad = []
+        known = cells_of(self.model)
         for name, cell in zip(self.columns, cells[1:], strict=True):
             try:
-                cell_value(cell)
+                cell_value(known, cell)
             except ValueError:
                 bad.append(f"column '{name}' has value {shown(cell)}")
-        return f"{', '.join(bad)}; allowed: {ALLOWED_VALUE}" if bad else ""
+        return f"{', '.join(bad)}; allowed: {allowed_value(self.model)}" if bad else ""
 
 
 @contextmanager

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from rules.compiled import Concluded, Diagnosis, Org, compile_engine
 from rules.experta_compat import experta
-from rules.model import DiagnosticRule, IndicatorRule, RuleBase, rulebase
+from rules.model import DiagnosticRule, IndicatorRule, RuleBase
 from rules.trace import Firing, Run
 
 # experta.agenda and experta.abstract are loaded by experta itself (through rules.experta_compat);
@@ -69,8 +68,8 @@ def _conclusion_id(fact: Any) -> str | None:
 class Session:
     """A compiled engine reused across assessments (reset, not rebuilt)."""
 
-    def __init__(self, rules: RuleBase | None = None) -> None:
-        self.rules = rules or rulebase()
+    def __init__(self, rules: RuleBase) -> None:
+        self.rules = rules
         self._specs = {r.name: r for r in self.rules.rules}
         log: list[_Pending] = []
         self._log = log
@@ -128,7 +127,12 @@ def _matched_values(spec: Any, org: Any, rules: RuleBase) -> dict[str, int]:
     return {name: org[name] for name in dict.fromkeys(tested) if name in org}
 
 
-@lru_cache(maxsize=1)
-def session() -> Session:
-    """The process's engine session, built on first use."""
-    return Session()
+_SESSIONS: dict[int, tuple[RuleBase, Session]] = {}
+
+
+def session(rules: RuleBase) -> Session:
+    """The engine session of a rule base, compiled on first use and reused after (one per rule base)."""
+    found = _SESSIONS.get(id(rules))
+    if found is None or found[0] is not rules:
+        found = _SESSIONS[id(rules)] = (rules, Session(rules))
+    return found[1]

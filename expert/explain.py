@@ -6,17 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from expert.assess import INCOMPLETE, Assessment, Gap, assess, gaps
+from expert.assess import Assessment, Gap, assess, gaps
 from expert.errors import InputError
 from expert.profile import Profile
 from expert.render import answers_text, assessment_text, facts_inline, gap_line
 from expert.serialize import assessment_json, firing_json, gap_json
-from knowledge.loader import Knowledge, knowledge, text
-from rules.evaluate import evaluate
-from rules.model import DiagnosticRule, IndicatorRule, StepRule, rulebase
+from knowledge.model import Model
+from rules.fast import evaluate
+from rules.model import DiagnosticRule, IndicatorRule, StepRule
 from rules.trace import Firing
 
-__all__ = ["Explanation", "conclusion_text", "established_by", "explain", "headline", "parse_level", "rule_needs",
+__all__ = ["Explanation", "concludes_text", "established_by", "explain", "headline", "parse_level", "rule_needs",
            "rule_title", "why_json", "why_text"]
 
 
@@ -32,11 +32,11 @@ class Explanation:
     why_not: tuple[Gap, ...] = ()  # target > level: every unmet condition on the way, lowest level first
 
 
-def parse_level(value: str) -> int:
-    """A --level value as a level 1..5, or an InputError naming what is allowed."""
+def parse_level(model: Model, value: str, option: str = "--level") -> int:
+    """A level option's value as a level of the model, or an InputError naming what is allowed."""
     text = value.strip()
-    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 5):
-        raise InputError(f"--level {value}", "the level must be a whole number 1-5")
+    if not (text.isascii() and text.isdigit() and len(text) <= 3 and 1 <= int(text) <= model.top):
+        raise InputError(f"{option} {value}", f"a level is a whole number 1-{model.top}")
     return int(text)
 
 
@@ -56,66 +56,62 @@ def established_by(firings: tuple[Firing, ...], conclusion: str) -> tuple[Firing
     return tuple(f for i, f in enumerate(firings) if i in keep)
 
 
-def explain(profile: Profile, target: int | None = None, engine: str = "experta") -> Explanation:
+def explain(model: Model, profile: Profile, target: int | None = None, engine: str = "experta") -> Explanation:
     """Assess `profile` and explain it; with `target`, also why not that level (or how it was established)."""
-    a = assess(profile, engine)
+    a = assess(model, profile, engine)
     chain = established_by(a.firings, f"level:{a.level}")
     used = {id(f) for f in chain}
     towards = tuple(f for f in a.firings
-                    if id(f) not in used and not isinstance(rulebase().rule(f.rule), DiagnosticRule))
+                    if id(f) not in used and not isinstance(model.rules.rule(f.rule), DiagnosticRule))
     if target is None:
         return Explanation(a, chain, towards)
-    if target not in range(1, 6):
-        raise InputError(f"--level {target}", "the level must be a whole number 1-5")
+    if target not in model.rules.levels:
+        raise InputError(f"--level {target}", f"a level is a whole number 1-{model.top}")
     if target <= a.level:
         mark = f"level:{target}" if target == a.level else f"reached:{target}"
         return Explanation(a, chain, towards, target, target_chain=established_by(a.firings, mark))
-    return Explanation(a, chain, towards, target, why_not=gaps(rulebase(), dict(profile.facts), a.level, target))
+    return Explanation(a, chain, towards, target, why_not=gaps(model.rules, dict(profile.facts), a.level, target))
 
 
 # --- the words for rules and conclusions ---------------------------------------------------------------
 
-_t = text
-
-
-def rule_title(name: str, lang: str) -> str:
+def rule_title(kb: Model, name: str, lang: str) -> str:
     """A rule's human title: its own for indicator rules, built from the texts for the ladder and diagnostics."""
-    rule = rulebase().rule(name)
+    rule = kb.rules.rule(name)
     if isinstance(rule, IndicatorRule):
         return rule.title(lang)
     if isinstance(rule, DiagnosticRule):
-        return _t("why_title_diagnostic", lang, title=knowledge().diagnostics[rule.code].title(lang))
+        return kb.text("why_title_diagnostic", lang, title=kb.diagnostics[rule.code].title(lang))
     if rule.kind == "floor":
-        return _t("why_title_floor", lang)
-    return _t(f"why_title_{rule.kind}", lang, level=rule.level, below=rule.level - 1)
+        return kb.text("why_title_floor", lang)
+    return kb.text(f"why_title_{rule.kind}", lang, level=rule.level, below=rule.level - 1)
 
 
-def conclusion_text(conclusion: str, lang: str) -> str:
+def concludes_text(kb: Model, conclusion: str, lang: str) -> str:
     """What a conclusion id ('indicator:…', 'criteria:3', 'reached:3', 'level:3', 'diagnostic:…') says."""
-    kb = knowledge()
     kind, _, key = conclusion.partition(":")
     if kind == "indicator":
-        return _t("why_concludes_indicator", lang, level=rulebase().rule(f"ind_{key}").level)  # type: ignore[union-attr]
+        return kb.text("why_concludes_indicator", lang, level=kb.rules.rule(f"ind_{key}").level)  # type: ignore[union-attr]
     if kind == "diagnostic":
-        return _t("why_concludes_diagnostic", lang, title=kb.diagnostics[key].title(lang), code=key)
+        return kb.text("why_concludes_diagnostic", lang, title=kb.diagnostics[key].title(lang), code=key)
     level = int(key)
     if kind == "level":
         name = kb.level(level).name(lang)
-        if level == 5:
-            return _t("why_concludes_level", lang, level=level, name=name)
-        return _t("why_concludes_level_not_next", lang, level=level, name=name, next=level + 1)
-    return _t(f"why_concludes_{kind}", lang, level=level)
+        if level == kb.top:
+            return kb.text("why_concludes_level", lang, level=level, name=name)
+        return kb.text("why_concludes_level_not_next", lang, level=level, name=name, next=level + 1)
+    return kb.text(f"why_concludes_{kind}", lang, level=level)
 
 
-def rule_needs(name: str, fact: str) -> str:
+def rule_needs(kb: Model, name: str, fact: str) -> str:
     """What rule `name` asks of `fact`, like '>= 4' (for a majority test: what the level's conditions ask)."""
-    return _needs(rulebase().rule(name), fact)
+    return _needs(kb, kb.rules.rule(name), fact)
 
 
-def _needs(rule: Any, fact: str) -> str:
+def _needs(kb: Model, rule: Any, fact: str) -> str:
     conditions = list(getattr(rule, "when", ()))
     if isinstance(rule, DiagnosticRule) and rule.majority_of_level:
-        conditions += [c for _, c in rulebase().conditions_of(rule.majority_of_level)]
+        conditions += [c for _, c in kb.rules.conditions_of(rule.majority_of_level)]
     return ", ".join(dict.fromkeys(c.needed for c in conditions if c.fact == fact))
 
 
@@ -126,29 +122,30 @@ def _rule_level(rule: Any, firing: Firing) -> int | None:
     return concluded[0] if concluded else None
 
 
-def _quote(text: str, lang: str) -> str:
-    return _t("why_quote", lang, text=text.strip().strip("„“\"").strip())
+def _quote(kb: Model, text: str, lang: str) -> str:
+    return kb.text("why_quote", lang, text=text.strip().strip("„“\"").strip())
 
 
-def _facts_line(rule: Any, because: dict[str, int], lang: str) -> str:
-    return ", ".join(_t("why_fact_needs", lang, fact=k, value=v, needed=_needs(rule, k)) for k, v in because.items())
+def _facts_line(kb: Model, rule: Any, because: dict[str, int], lang: str) -> str:
+    return ", ".join(kb.text("why_fact_needs", lang, fact=k, value=v, needed=_needs(kb, rule, k))
+                     for k, v in because.items())
 
 
 # --- JSON ----------------------------------------------------------------------------------------------
 
-def explanation_item(firing: Firing, lang: str) -> dict[str, Any]:
+def explanation_item(kb: Model, firing: Firing, lang: str) -> dict[str, Any]:
     """One firing as in assess's `explanation`, plus title, level, what each fact needed and the article."""
-    rule = rulebase().rule(firing.rule)
-    return {**firing_json(firing), "title": rule_title(firing.rule, lang), "level": _rule_level(rule, firing),
-            "needs": {k: _needs(rule, k) for k in firing.because}, "cites": rule.cites(lang)}
+    rule = kb.rules.rule(firing.rule)
+    return {**firing_json(firing), "title": rule_title(kb, firing.rule, lang), "level": _rule_level(rule, firing),
+            "needs": {k: _needs(kb, rule, k) for k in firing.because}, "cites": rule.cites(lang)}
 
 
 def why_json(e: Explanation, lang: str = "en") -> dict[str, Any]:
     """The assess object with the full chain in `explanation`; with --level, `why_not` and `established_by`."""
-    kb = knowledge()
     a = e.assessment
+    kb = a.model
     data = assessment_json(a, lang)
-    data["explanation"] = [explanation_item(f, lang) for f in a.firings]
+    data["explanation"] = [explanation_item(kb, f, lang) for f in a.firings]
     for item in data["diagnostics"]:
         info = kb.diagnostics[item["code"]]
         item.update(advice=info.advice(lang), source=info.source(lang))
@@ -178,141 +175,141 @@ def _steps(numbers: Iterable[int]) -> str:
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
 
 
-def _chain_lines(firings: tuple[Firing, ...], lang: str) -> list[str]:
+def _chain_lines(kb: Model, firings: tuple[Firing, ...], lang: str) -> list[str]:
     width = len(str(len(firings)))
     pad = " " * (width + 6)
     made: dict[str, int] = {}
     cited: dict[str, int] = {}
     lines = []
     for n, f in enumerate(firings, 1):
-        rule = rulebase().rule(f.rule)
-        lines.append(f"  {n:>{width}}. {rule_title(f.rule, lang)} [{f.rule}]")
+        rule = kb.rules.rule(f.rule)
+        lines.append(f"  {n:>{width}}. {rule_title(kb, f.rule, lang)} [{f.rule}]")
         if f.because:
-            lines.append(f"{pad}{_t('why_facts', lang)}: {_facts_line(rule, f.because, lang)}")
+            lines.append(f"{pad}{kb.text('why_facts', lang)}: {_facts_line(kb, rule, f.because, lang)}")
         sources = {made[c] for c in f.given if c in made}
         if sources:
-            lines.append(f"{pad}{_t('why_from_steps', lang)}: {_steps(sources)}")
-        lines.append(f"{pad}{_t('why_concludes', lang)}: "
-                     + "; ".join(conclusion_text(c, lang) for c in f.concludes))
+            lines.append(f"{pad}{kb.text('why_from_steps', lang)}: {_steps(sources)}")
+        lines.append(f"{pad}{kb.text('why_concludes', lang)}: "
+                     + "; ".join(concludes_text(kb, c, lang) for c in f.concludes))
         cite = rule.cites(lang)
-        shown = _t("why_as_in_step", lang, step=cited[cite]) if cite in cited else _quote(cite, lang)
-        lines.append(f"{pad}{_t('article', lang)}: {shown}")
+        shown = kb.text("why_as_in_step", lang, step=cited[cite]) if cite in cited else _quote(kb, cite, lang)
+        lines.append(f"{pad}{kb.text('article', lang)}: {shown}")
         cited.setdefault(cite, n)
         made.update((c, n) for c in f.concludes)
     return lines
 
 
-def _level_count(kb: Knowledge, level: int, met: int, lang: str) -> str:
-    count = len(rulebase().indicators_of(level))
+def _level_count(kb: Model, level: int, met: int, lang: str) -> str:
+    count = len(kb.rules.indicators_of(level))
     name = kb.level(level).name(lang)
     if met == count:
-        return _t("level_met", lang, level=level, name=name, count=count)
-    return _t("level_not_met", lang, level=level, name=name, met=met, count=count)
+        return kb.text("level_met", lang, level=level, name=name, count=count)
+    return kb.text("level_not_met", lang, level=level, name=name, met=met, count=count)
 
 
-def _towards_lines(e: Explanation, kb: Knowledge, lang: str) -> list[str]:
+def _towards_lines(e: Explanation, kb: Model, lang: str) -> list[str]:
     if not e.towards:
         return []
-    lines = ["", _t("why_towards_heading", lang)]
-    indicators = [f for f in e.towards if isinstance(rulebase().rule(f.rule), IndicatorRule)]
-    for level in sorted({rulebase().rule(f.rule).level for f in indicators}):  # type: ignore[union-attr]
-        held = [f for f in indicators if rulebase().rule(f.rule).level == level]  # type: ignore[union-attr]
+    lines = ["", kb.text("why_towards_heading", lang)]
+    indicators = [f for f in e.towards if isinstance(kb.rules.rule(f.rule), IndicatorRule)]
+    for level in sorted({kb.rules.rule(f.rule).level for f in indicators}):  # type: ignore[union-attr]
+        held = [f for f in indicators if kb.rules.rule(f.rule).level == level]  # type: ignore[union-attr]
         lines.append("  " + _level_count(kb, level, len(held), lang))
         for f in held:
-            rule = rulebase().rule(f.rule)
-            lines.append(f"    - {rule_title(f.rule, lang)} [{f.rule}]: {_facts_line(rule, f.because, lang)}")
+            rule = kb.rules.rule(f.rule)
+            lines.append(f"    - {rule_title(kb, f.rule, lang)} [{f.rule}]: {_facts_line(kb, rule, f.because, lang)}")
     return lines
 
 
-def _diagnostic_lines(a: Assessment, kb: Knowledge, lang: str) -> list[str]:
-    lines = ["", _t("why_diagnostics_heading", lang)]
+def _diagnostic_lines(a: Assessment, kb: Model, lang: str) -> list[str]:
+    lines = ["", kb.text("why_diagnostics_heading", lang)]
     if not a.diagnostics:
-        lines.append("  " + _t("no_diagnostics", lang))
+        lines.append("  " + kb.text("no_diagnostics", lang))
     fired = {f.rule: f for f in a.firings}
     for d in a.diagnostics:
         info = kb.diagnostics[d.code]
         lines.append(f"  - {info.title(lang)} [{d.code}]: {info.message(lang)}")
-        if d.code == INCOMPLETE:
-            lines.append("      " + _t("why_incomplete_raised", lang))
+        if d.code == kb.incomplete:
+            lines.append("      " + kb.text("why_incomplete_raised", lang))
         elif not d.rules and d.facts:
-            lines.append(f"      {_t('why_facts', lang)}: {facts_inline(d.facts)}")
+            lines.append(f"      {kb.text('why_facts', lang)}: {facts_inline(d.facts)}")
         for name in d.rules:
-            rule, firing = rulebase().rule(name), fired[name]
+            rule, firing = kb.rules.rule(name), fired[name]
             assert isinstance(rule, DiagnosticRule)
-            said = _t("why_raised_by", lang, rule=name, level=a.level)
+            said = kb.text("why_raised_by", lang, rule=name, level=a.level)
             if rule.majority_of_level:
-                count = len(rulebase().conditions_of(rule.majority_of_level))
-                said += ": " + _t("why_majority", lang, level=rule.majority_of_level, count=count)
+                count = len(kb.rules.conditions_of(rule.majority_of_level))
+                said += ": " + kb.text("why_majority", lang, level=rule.majority_of_level, count=count)
             lines.append(f"      {said}")
             if firing.because:
-                lines.append(f"        {_t('why_facts', lang)}: {_facts_line(rule, firing.because, lang)}")
-            lines.append(f"        {_t('article', lang)}: {_quote(rule.cites(lang), lang)}")
-        lines += [f"      {_t('advice', lang)}: {info.advice(lang)}",
-                  f"        {_t('article', lang)}: {_quote(info.source(lang), lang)}"]
+                lines.append(f"        {kb.text('why_facts', lang)}: {_facts_line(kb, rule, firing.because, lang)}")
+            lines.append(f"        {kb.text('article', lang)}: {_quote(kb, rule.cites(lang), lang)}")
+        lines += [f"      {kb.text('advice', lang)}: {info.advice(lang)}",
+                  f"        {kb.text('article', lang)}: {_quote(kb, info.source(lang), lang)}"]
     return lines
 
 
 
-def _effect(kb: Knowledge, before: tuple[int, frozenset[str]], after: tuple[int, frozenset[str]],
+def _effect(kb: Model, before: tuple[int, frozenset[str]], after: tuple[int, frozenset[str]],
             lang: str) -> str:
     parts = []
     if after[0] != before[0]:
-        parts.append(_t("why_effect_level", lang, level=after[0], name=kb.level(after[0]).name(lang)))
+        parts.append(kb.text("why_effect_level", lang, level=after[0], name=kb.level(after[0]).name(lang)))
     order = list(kb.diagnostics)
-    parts += [_t("why_effect_raises", lang, title=kb.diagnostics[c].title(lang))
+    parts += [kb.text("why_effect_raises", lang, title=kb.diagnostics[c].title(lang))
               for c in sorted(after[1] - before[1], key=order.index)]
-    parts += [_t("why_effect_clears", lang, title=kb.diagnostics[c].title(lang))
+    parts += [kb.text("why_effect_clears", lang, title=kb.diagnostics[c].title(lang))
               for c in sorted(before[1] - after[1], key=order.index)]
     return "; ".join(parts)
 
 
-def _unknown_lines(a: Assessment, kb: Knowledge, lang: str) -> list[str]:
-    lines = ["", _t("why_unknowns_heading", lang)]
+def _unknown_lines(a: Assessment, kb: Model, lang: str) -> list[str]:
+    lines = ["", kb.text("why_unknowns_heading", lang)]
     if not a.unknown_facts:
-        return lines + ["  " + _t("why_all_known", lang)]
+        return lines + ["  " + kb.text("why_all_known", lang)]
     if not a.decisive_unknowns:
-        lines.append("  " + _t("why_no_decisive", lang))
+        lines.append("  " + kb.text("why_no_decisive", lang))
     facts = dict(a.profile.facts)
-    before = evaluate(rulebase(), facts)
+    before = evaluate(kb.rules, facts)
     for name, values in a.decisive_unknowns.items():
-        line = _t("could_change", lang, fact=name, values=answers_text(values, lang))
+        line = kb.text("could_change", lang, fact=name, values=answers_text(kb, values, lang))
         alone: dict[tuple[int, frozenset[str]], list[int]] = {}
         for v in values:
-            after = evaluate(rulebase(), {**facts, name: v})
+            after = evaluate(kb.rules, {**facts, name: v})
             if after != before:
                 alone.setdefault(after, []).append(v)
-        lines.append("  - " + (line if alone else _t("why_together", lang, line=line)))
-        lines += ["      " + _t("why_alone", lang, values=answers_text(vs, lang),
+        lines.append("  - " + (line if alone else kb.text("why_together", lang, line=line)))
+        lines += ["      " + kb.text("why_alone", lang, values=answers_text(kb, vs, lang),
                                  effect=_effect(kb, before, after, lang)) for after, vs in alone.items()]
-    return lines + [_t("unknown_facts", lang, count=len(a.unknown_facts), facts=", ".join(a.unknown_facts))]
+    return lines + [kb.text("unknown_facts", lang, count=len(a.unknown_facts), facts=", ".join(a.unknown_facts))]
 
 
-def _why_not_lines(e: Explanation, kb: Knowledge, lang: str) -> list[str]:
+def _why_not_lines(e: Explanation, kb: Model, lang: str) -> list[str]:
     a, target = e.assessment, e.target
     assert target is not None
-    lines = ["", _t("why_not_heading", lang, level=target, name=kb.level(target).name(lang))]
+    lines = ["", kb.text("why_not_heading", lang, level=target, name=kb.level(target).name(lang))]
     if target > a.level + 1:
-        lines.append("  " + _t("why_not_step_by_step", lang, level=target))
+        lines.append("  " + kb.text("why_not_step_by_step", lang, level=target))
     for level in range(a.level + 1, target + 1):
         unmet = [g for g in e.why_not if g.level == level]
-        met = len(rulebase().indicators_of(level)) - len({g.rule for g in unmet})
+        met = len(kb.rules.indicators_of(level)) - len({g.rule for g in unmet})
         lines.append("  " + _level_count(kb, level, met, lang))
-        lines += [f"    - {gap_line(g, lang)} [{g.rule}]" for g in unmet]
-    return lines + ["  " + _t("why_not_count", lang, count=len(e.why_not))]
+        lines += [f"    - {gap_line(kb, g, lang)} [{g.rule}]" for g in unmet]
+    return lines + ["  " + kb.text("why_not_count", lang, count=len(e.why_not))]
 
 
 def why_text(e: Explanation, lang: str = "en") -> str:
     """`branda why` for people: the assess headline, then the chain, or the answer about --level."""
-    kb = knowledge()
     a = e.assessment
+    kb = a.model
     lines = headline(a, lang)
     if e.target is None:
-        lines += ["", _t("why_chain_heading", lang, level=a.level), *_chain_lines(e.chain, lang)]
+        lines += ["", kb.text("why_chain_heading", lang, level=a.level), *_chain_lines(kb, e.chain, lang)]
         lines += _towards_lines(e, kb, lang) + _diagnostic_lines(a, kb, lang) + _unknown_lines(a, kb, lang)
     elif e.target <= a.level:
         name = kb.level(e.target).name(lang)
-        lines += ["", _t("why_established_heading", lang, level=e.target, name=name),
-                  *_chain_lines(e.target_chain, lang)]
+        lines += ["", kb.text("why_established_heading", lang, level=e.target, name=name),
+                  *_chain_lines(kb, e.target_chain, lang)]
     else:
         lines += _why_not_lines(e, kb, lang)
     return "\n".join(lines)

@@ -33,7 +33,7 @@ from expert.atomic import check_writable, write_atomic, write_error
 from expert.errors import InputError, shown
 from expert.profile import MAX_PROFILE_BYTES, Profile, check_value, load_profile
 from expert.terminal import CtrlC, held
-from knowledge.loader import knowledge, text
+from knowledge.model import Model
 from knowledge.yamlio import load_yaml
 
 __all__ = ["DEFAULT_OUT", "DONT_KNOW", "MAX_ORGANISATION", "QUIT", "Answers", "Console", "InterviewFile", "Outcome",
@@ -88,89 +88,82 @@ class Console:
     say: Callable[[str], None]
 
 
-_t = text
-
-
 # --- which question next ------------------------------------------------------------------------------
 
-def matters_at(name: str, rules: Any = None) -> int:
+def matters_at(model: Model, name: str) -> int:
     """The lowest level whose rules read `name` (a level's indicators, or a diagnostic raised at that level)."""
-    from rules.model import rulebase
-
-    rules = rules or rulebase()
+    rules = model.rules
     levels = [r.level for r in rules.indicators if any(c.fact == name for c in r.when)]
     levels += [min(r.at_levels) for r in rules.diagnostics if any(c.fact == name for c in r.when)]
-    return min(levels, default=6)
+    return min(levels, default=model.top + 1)
 
 
-def _order(names: list[str] | set[str], rules: Any) -> list[str]:
-    vocabulary = list(knowledge().facts)
-    return sorted(names, key=lambda n: (matters_at(n, rules), vocabulary.index(n)))
+def _order(model: Model, names: list[str] | set[str]) -> list[str]:
+    vocabulary = list(model.facts)
+    return sorted(names, key=lambda n: (matters_at(model, n), vocabulary.index(n)))
 
 
-def next_questions(answers: Answers, rules: Any = None) -> list[str]:
+def next_questions(model: Model, answers: Answers) -> list[str]:
     """The facts not yet asked whose answer could change the level or a diagnostic, most informative first."""
     from expert.unknowns import decisive_unknowns
-    from rules.model import rulebase
 
-    rules = rules or rulebase()
-    decisive = decisive_unknowns(rules, answers.known)
-    return _order({n for n in decisive if n not in answers.facts}, rules)
+    decisive = decisive_unknowns(model, answers.known)
+    return _order(model, {n for n in decisive if n not in answers.facts})
 
 
-def parse_answer(typed: str) -> int | None | str:
-    """'1'..'5' as the value, '?' as None (don't know), 'q' as QUIT; anything else is a ValueError."""
+def parse_answer(model: Model, typed: str) -> int | None | str:
+    """An answer on the scale ('1'..'5') as the value, '?' as None (don't know), 'q' as QUIT; else a ValueError."""
     answer = typed.strip().lower()
     if answer == "?":
         return None
     if answer == QUIT:
         return QUIT
-    if len(answer) == 1 and answer in "12345":
+    if answer.isascii() and answer.isdigit() and len(answer) <= 3 and int(answer) in model.scale:
         return int(answer)
     raise ValueError(typed)
 
 
-def prompt(name: str, lang: str) -> str:
+def prompt(model: Model, name: str, lang: str) -> str:
     """`[fact_name] question (1-5, ? = don't know, q = stop)`, then a space for the answer."""
-    return f"[{name}] {knowledge().facts[name].question(lang)} ({_t('interview_hint', lang)}) "
+    return f"[{name}] {model.facts[name].question(lang)} ({model.text('interview_hint', lang)}) "
 
 
 # --- the file's text: answers written into it, everything else left as it is ----------------------------
 
-def _headers() -> set[str]:
-    return {"# " + _t("interview_file_header", lang) for lang in ("en", "lt")}
+def _headers(model: Model, ) -> set[str]:
+    return {"# " + model.text("interview_file_header", lang) for lang in model.languages}
 
 
 def _is_legacy(content: str) -> bool:
     return any(line.rstrip() in LEGACY_HEADERS for line in content.splitlines()[:50])
 
 
-def _fact_meaning(value: object, legacy: bool = False) -> int | None | str:
+def _fact_meaning(model: Model, value: object, legacy: bool = False) -> int | None | str:
     """A fact's value in a file as the interview reads it: 1..5, None (asked, not known) or "" (not asked)."""
     if isinstance(value, str) and value.strip() == DONT_KNOW:
         return None
     if value is None and legacy:
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
+    if isinstance(value, int) and not isinstance(value, bool) and model.low <= value <= model.high:
         return value
     return ""
 
 
-def _meaning(data: Any, legacy: bool = False) -> tuple[dict[str, int | None], tuple[bool, object], dict]:
+def _meaning(model: Model, data: Any, legacy: bool = False) -> tuple[dict[str, int | None], tuple[bool, object], dict]:
     """What a parsed file says to the interview: its asked facts, (organisation asked, organisation), the rest."""
     data = data if isinstance(data, dict) else {}
     raw = data.get("facts") if isinstance(data.get("facts"), dict) else {}
     facts = {}
     for name, value in raw.items():
-        meaning = _fact_meaning(value, legacy)
+        meaning = _fact_meaning(model, value, legacy)
         if meaning != "":
             facts[name] = meaning
     rest = {k: v for k, v in data.items() if k not in ("facts", "organisation")}
     return facts, ("organisation" in data, data.get("organisation")), rest
 
 
-def _fresh_text(answers: Answers, lang: str) -> str:
-    lines = ["# " + _t("interview_file_header", lang)]
+def _fresh_text(model: Model, answers: Answers, lang: str) -> str:
+    lines = ["# " + model.text("interview_file_header", lang)]
     if answers.assessed_on is not None:
         on = answers.assessed_on
         lines.append(f"assessed_on: {on.isoformat() if isinstance(on, dt.date) else _string_scalar(str(on))}")
@@ -238,12 +231,12 @@ def _put(content: str, mapping: yaml.Node, name: str, scalar: str, after: str | 
     return content[:pos] + nl + indent + pair + content[pos:]
 
 
-def _put_fact(content: str, name: str, value: int | None, nl: str) -> str:
+def _put_fact(model: Model, content: str, name: str, value: int | None, nl: str) -> str:
     root = yaml.compose(content, Loader=_COMPOSER)
     facts_key, facts = next((k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "facts")
     scalar = _scalar(value if value is not None else DONT_KNOW)
     if isinstance(facts, yaml.MappingNode):
-        vocabulary = list(knowledge().facts)
+        vocabulary = list(model.facts)
         present = {k.value for k, _ in facts.value if isinstance(k, yaml.ScalarNode)}
         before = vocabulary[:vocabulary.index(name)] if name in vocabulary else vocabulary
         after = next((n for n in reversed(before) if n in present), None)
@@ -256,13 +249,13 @@ def _put_fact(content: str, name: str, value: int | None, nl: str) -> str:
     return content[:start] + nl + indent + f"{name}: {scalar}" + content[end:]
 
 
-def _with_header(content: str, lang: str, nl: str) -> str:
+def _with_header(model: Model, content: str, lang: str, nl: str) -> str:
     """The interview's header line on top, unless the file has it (in either language); the old one replaced."""
     lines = content.split(nl)
-    headers = _headers()
+    headers = _headers(model)
     if any(line.rstrip() in headers for line in lines):
         return content
-    header = "# " + _t("interview_file_header", lang)
+    header = "# " + model.text("interview_file_header", lang)
     for i, line in enumerate(lines):
         if line.rstrip() in LEGACY_HEADERS:
             lines[i] = header
@@ -270,10 +263,10 @@ def _with_header(content: str, lang: str, nl: str) -> str:
     return header + nl + content
 
 
-def _rewritten(content: str, answers: Answers, lang: str) -> str:
+def _rewritten(model: Model, content: str, answers: Answers, lang: str) -> str:
     """The whole file written anew (its top comments kept): only when an edit in place could not be checked."""
     data = load_yaml(content) or {}
-    facts, (asked, organisation), rest = _meaning(data, _is_legacy(content))
+    facts, (asked, organisation), rest = _meaning(model, data, _is_legacy(content))
     facts.update(answers.facts)
     out: dict[str, Any] = {}
     if answers.organisation_asked:
@@ -281,42 +274,42 @@ def _rewritten(content: str, answers: Answers, lang: str) -> str:
     elif asked:
         out["organisation"] = organisation
     out.update(rest)
-    vocabulary = list(knowledge().facts)
+    vocabulary = list(model.facts)
     out["facts"] = {n: (DONT_KNOW if facts[n] is None else facts[n]) for n in vocabulary if n in facts}
     comments = []  # the file's leading comment lines, but for a header of ours
     for line in content.splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             break
-        if line.rstrip() not in (*LEGACY_HEADERS, *_headers()):
+        if line.rstrip() not in (*LEGACY_HEADERS, *_headers(model)):
             comments.append(line)
     body = yaml.safe_dump(out, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**9)
-    return "\n".join(["# " + _t("interview_file_header", lang), *comments, body])
+    return "\n".join(["# " + model.text("interview_file_header", lang), *comments, body])
 
 
-def _edited(content: str, answers: Answers, lang: str) -> str:
+def _edited(model: Model, content: str, answers: Answers, lang: str) -> str:
     """The file's text with `answers` written into it; comments, order and all other values as they were."""
     if not content.strip():
-        content = _fresh_text(answers, lang)
+        content = _fresh_text(model, answers, lang)
     nl = "\r\n" if "\r\n" in content else "\n"
     before = load_yaml(content)
     legacy = _is_legacy(content)
-    facts, (asked, organisation), rest = _meaning(before, legacy)
+    facts, (asked, organisation), rest = _meaning(model, before, legacy)
     new = content
     try:
         for name, value in answers.facts.items():
             if name not in facts or facts[name] != value or (legacy and value is None):
-                new = _put_fact(new, name, value, nl)
+                new = _put_fact(model, new, name, value, nl)
         if answers.organisation_asked and (not asked or organisation != answers.organisation):
             root = yaml.compose(new, Loader=_COMPOSER)
             new = _put(new, root, "organisation", _scalar(answers.organisation), None, nl)
-        new = _with_header(new, lang, nl)
-        after = _meaning(load_yaml(new))
+        new = _with_header(model, new, lang, nl)
+        after = _meaning(model, load_yaml(new))
     except (yaml.YAMLError, StopIteration, AttributeError, TypeError):
         after = None
     wanted_facts = {**facts, **answers.facts}
     wanted_organisation = (True, answers.organisation) if answers.organisation_asked else (asked, organisation)
     if after != (wanted_facts, wanted_organisation, rest):
-        return _rewritten(content, answers, lang)
+        return _rewritten(model, content, answers, lang)
     return new
 
 
@@ -325,29 +318,29 @@ def _read(path: Path) -> str:
     return data.decode("utf-8-sig")
 
 
-def _answers_from(path: Path, content: str) -> Answers:
+def _answers_from(model: Model, path: Path, content: str) -> Answers:
     """A profile's text as Answers: its known facts and its '?' ones (asked); blank, null or missing ones not."""
-    profile = load_profile(path)  # validates everything; an InputError for anything that is not a profile
+    profile = load_profile(model, path)  # validates everything; an InputError for anything that is not a profile
     raw = load_yaml(content) or {}
     legacy = _is_legacy(content)
     facts: dict[str, int | None] = {}
     for name, value in (raw.get("facts") or {}).items():
-        check_value(str(path), name, value)
-        meaning = _fact_meaning(value, legacy)
+        check_value(model, str(path), name, value)
+        meaning = _fact_meaning(model, value, legacy)
         if meaning != "":
             facts[name] = meaning  # type: ignore[assignment]
     return Answers(facts=facts, organisation=profile.organisation, organisation_asked="organisation" in raw,
                    assessed_on=raw.get("assessed_on", profile.assessed_on))
 
 
-def load_answers(path: str | Path) -> Answers:
+def load_answers(model: Model, path: str | Path) -> Answers:
     """A saved interview (or any YAML profile) as Answers: what was answered, '?' as asked and not known."""
-    return _answers_from(Path(path), _read(Path(path)))
+    return _answers_from(model, Path(path), _read(Path(path)))
 
 
 # --- one interview file, one writer -------------------------------------------------------------------
 
-def _lock(path: Path, lang: str) -> tuple[int, bool]:
+def _lock(model: Model, path: Path, lang: str) -> tuple[int, bool]:
     """An open descriptor of `path` holding its exclusive lock, and whether it was created (empty) just now.
 
     Open, lock, then check that the locked file still is the one with the name (a writer may have put a new
@@ -377,7 +370,7 @@ def _lock(path: Path, lang: str) -> tuple[int, bool]:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
                 if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    raise InputError(str(path), _t("interview_locked", lang)) from None
+                    raise InputError(str(path), model.text("interview_locked", lang)) from None
                 raise InputError(str(path), f"cannot lock the file: {exc.strerror or exc}") from None
             mine = os.fstat(fd)
             try:
@@ -396,28 +389,29 @@ def _lock(path: Path, lang: str) -> tuple[int, bool]:
 class InterviewFile:
     """The interview's file, locked for as long as it is open; `save` writes answers into it, each atomically."""
 
-    def __init__(self, path: Path, content: str, answers: Answers, lang: str = "en", fd: int | None = None,
-                 ctrl_c: CtrlC | None = None, notes: list[str] | None = None) -> None:
+    def __init__(self, model: Model, path: Path, content: str, answers: Answers, lang: str = "en",
+                 fd: int | None = None, ctrl_c: CtrlC | None = None, notes: list[str] | None = None) -> None:
+        self.model = model
         self.path, self.text, self.lang, self.ctrl_c = path, content, lang, ctrl_c
         self.answers = self.saved = answers  # what it held when opened; what is in it now
         self.notes = notes or []
         self._fd = fd
 
     @classmethod
-    def unlocked(cls, path: str | Path, lang: str = "en") -> InterviewFile:
+    def unlocked(cls, model: Model, path: str | Path, lang: str = "en") -> InterviewFile:
         """The file without a lock (for a program of one's own that knows nobody else writes it)."""
         path = Path(path)
         if path.exists() and path.stat().st_size:
             content = _read(path)
-            return cls(path, content, _answers_from(path, content), lang)
-        return cls(path, "", Answers(), lang)
+            return cls(model, path, content, _answers_from(model, path, content), lang)
+        return cls(model, path, "", Answers(), lang)
 
     def save(self, answers: Answers) -> None:
         """Write `answers` into the file (whole or not at all); a Ctrl-C meanwhile waits until it is done."""
         with held(self.ctrl_c):
-            content = _edited(self.text, answers, self.lang)
+            content = _edited(self.model, self.text, answers, self.lang)
             if len(content.encode("utf-8", "surrogateescape")) > MAX_PROFILE_BYTES:
-                raise InputError(str(self.path), _t("interview_too_big", self.lang))
+                raise InputError(str(self.path), self.model.text("interview_too_big", self.lang))
             taken: list[int] = []
 
             def hold(fd: int) -> None:  # the new version is locked before it takes the name
@@ -448,26 +442,26 @@ class InterviewFile:
         self.close()
 
 
-def save_answers(path: str | Path, answers: Answers, lang: str = "en") -> None:
+def save_answers(model: Model, path: str | Path, answers: Answers, lang: str = "en") -> None:
     """Write `answers` into the profile at `path` (made if missing), atomically, keeping everything else in it."""
-    InterviewFile.unlocked(path, lang).save(answers)
+    InterviewFile.unlocked(model, path, lang).save(answers)
 
 
-def open_interview(out: str | None, lang: str = "en", ctrl_c: CtrlC | None = None) -> InterviewFile:
+def open_interview(model: Model, out: str | None, lang: str = "en", ctrl_c: CtrlC | None = None) -> InterviewFile:
     """The interview's file, locked, with what it already holds and what to tell the user about it.
 
     Refuses (InputError) a file that is not .yaml/.yml, that exists and is not a profile (nothing is
     overwritten), that cannot be written, or that another interview has open. A new file is made at once.
     """
     path = Path(out if out is not None else DEFAULT_OUT)
-    notes = [] if out is not None else [_t("interview_default_out", lang, path=path)]
+    notes = [] if out is not None else [model.text("interview_default_out", lang, path=path)]
     if path.suffix.lower() not in YAML_SUFFIXES:
-        raise InputError(str(path), _t("interview_not_yaml", lang))
+        raise InputError(str(path), model.text("interview_not_yaml", lang))
     check_writable(path)
-    fd, created = _lock(path, lang)
+    fd, created = _lock(model, path, lang)
     try:
         if created or os.fstat(fd).st_size == 0:  # new (or left empty by a run killed as it began)
-            file = InterviewFile(path, "", Answers(assessed_on=dt.date.today()), lang, fd, ctrl_c)
+            file = InterviewFile(model, path, "", Answers(assessed_on=dt.date.today()), lang, fd, ctrl_c)
             try:
                 file.save(file.answers)
             except InputError:
@@ -477,41 +471,41 @@ def open_interview(out: str | None, lang: str = "en", ctrl_c: CtrlC | None = Non
         else:
             try:
                 content = _read(path)
-                answers = _answers_from(path, content)
+                answers = _answers_from(model, path, content)
             except (InputError, UnicodeDecodeError) as exc:
                 problem = exc.problem if isinstance(exc, InputError) else "it is not UTF-8 text"
-                raise InputError(str(path), _t("interview_not_a_profile", lang, problem=problem)) from None
-            file = InterviewFile(path, content, answers, lang, fd, ctrl_c)
-            notes.append(_t("interview_resuming", lang, path=path, answered=len(answers.facts),
-                            total=len(knowledge().facts)))
+                raise InputError(str(path), model.text("interview_not_a_profile", lang, problem=problem)) from None
+            file = InterviewFile(model, path, content, answers, lang, fd, ctrl_c)
+            notes.append(model.text("interview_resuming", lang, path=path, answered=len(answers.facts),
+                            total=len(model.facts)))
     except BaseException:
         os.close(fd)
         raise
-    file.notes = [*notes, _t("interview_saving", lang, path=path)]
+    file.notes = [*notes, model.text("interview_saving", lang, path=path)]
     return file
 
 
 # --- the conversation ---------------------------------------------------------------------------------
 
-def _ask_fact(console: Console, name: str, lang: str) -> int | None | str:
+def _ask_fact(model: Model, console: Console, name: str, lang: str) -> int | None | str:
     while True:
-        typed = console.ask(prompt(name, lang))
+        typed = console.ask(prompt(model, name, lang))
         try:
-            return parse_answer(typed)
+            return parse_answer(model, typed)
         except ValueError:
-            console.say(_t("interview_invalid", lang, answer=shown(typed.strip())))
+            console.say(model.text("interview_invalid", lang, answer=shown(typed.strip())))
 
 
-def _ask_organisation(console: Console, lang: str) -> str | None:
+def _ask_organisation(model: Model, console: Console, lang: str) -> str | None:
     """The organisation's name (control characters dropped; None for blank), or QUIT."""
     while True:
-        typed = console.ask(_t("interview_organisation", lang) + " ")
+        typed = console.ask(model.text("interview_organisation", lang) + " ")
         if typed.strip().lower() == QUIT:
             return QUIT
         name = "".join(c for c in typed if c.isprintable()).strip()
         if len(name) <= MAX_ORGANISATION:
             return name or None
-        console.say(_t("interview_organisation_too_long", lang, length=f"{len(name):,}", limit=MAX_ORGANISATION))
+        console.say(model.text("interview_organisation_too_long", lang, length=f"{len(name):,}", limit=MAX_ORGANISATION))
 
 
 def _ask_all(console: Console, file: InterviewFile, answers: Answers, names: Callable[[Answers], list[str]],
@@ -519,7 +513,7 @@ def _ask_all(console: Console, file: InterviewFile, answers: Answers, names: Cal
     """Ask `names(answers)[0]` until none is left, saving after every answer; stopped by q or EOF."""
     try:
         while queue := names(answers):
-            value = _ask_fact(console, queue[0], lang)
+            value = _ask_fact(file.model, console, queue[0], lang)
             if value == QUIT:
                 return Outcome(answers, stopped=True)
             answers = answers.answer(queue[0], value)  # type: ignore[arg-type]
@@ -529,54 +523,51 @@ def _ask_all(console: Console, file: InterviewFile, answers: Answers, names: Cal
     return Outcome(answers)
 
 
-def run_interview(file: InterviewFile | str | Path, answers: Answers, console: Console, lang: str = "en",
-                  rules: Any = None) -> Outcome:
+def run_interview(model: Model, file: InterviewFile | str | Path, answers: Answers, console: Console,
+                  lang: str = "en") -> Outcome:
     """Ask the organisation (if not known), then the decisive questions, then offer the rest; save as it goes.
 
     A Ctrl-C (KeyboardInterrupt) is not caught: every answer given is in the file already (`file.saved`).
     """
-    from rules.model import rulebase
-
     if not isinstance(file, InterviewFile):
-        file = InterviewFile.unlocked(file, lang)
-    rules = rules or rulebase()
-    kb = knowledge()
-    console.say(_t("interview_scale", lang, scale="; ".join(f"{v} = {kb.scale[v](lang)}" for v in range(1, 6))))
+        file = InterviewFile.unlocked(model, file, lang)
+    kb = model
+    console.say(model.text("interview_scale", lang, scale=model.scale_words(lang)))
     if not answers.organisation_asked:
         try:
-            name = _ask_organisation(console, lang)
+            name = _ask_organisation(model, console, lang)
         except EOFError:
             return Outcome(answers, stopped=True)
         if name == QUIT:
             return Outcome(answers, stopped=True)
         answers = replace(answers, organisation=name, organisation_asked=True)
         file.save(answers)
-    outcome = _ask_all(console, file, answers, lambda a: next_questions(a, rules), lang)
+    outcome = _ask_all(console, file, answers, lambda a: next_questions(model, a), lang)
     if outcome.stopped:
         return outcome
     answers = outcome.answers
-    rest = _order([n for n in kb.facts if n not in answers.facts], rules)
+    rest = _order(model, [n for n in kb.facts if n not in answers.facts])
     if not rest:
-        console.say(_t("interview_all_asked", lang))
+        console.say(model.text("interview_all_asked", lang))
         return outcome
-    console.say(_t("interview_settled", lang))
+    console.say(model.text("interview_settled", lang))
     try:
-        reply = console.ask(_t("interview_ask_rest", lang, count=len(rest)) + " ").strip()
+        reply = console.ask(model.text("interview_ask_rest", lang, count=len(rest)) + " ").strip()
     except EOFError:  # no answer to "anyway?" is a no
         return outcome
-    if reply.lower() in _t("interview_yes_words", lang).split():
+    if reply.lower() in model.text("interview_yes_words", lang).split():
         return _ask_all(console, file, answers, lambda a: [n for n in rest if n not in a.facts], lang)
     return outcome
 
 
-def _stopped(file: InterviewFile | None, lang: str) -> str:
+def _stopped(model: Model, file: InterviewFile | None, lang: str) -> str:
     if file is None:
-        return _t("interview_stopped_nothing", lang)
-    return _t("interview_stopped", lang, answered=len(file.saved.facts), total=len(knowledge().facts),
+        return model.text("interview_stopped_nothing", lang)
+    return model.text("interview_stopped", lang, answered=len(file.saved.facts), total=len(model.facts),
               path=file.path)
 
 
-def interview_command(out: str | None, lang: str, console: Console, ctrl_c: CtrlC | None = None) -> int:
+def interview_command(model: Model, out: str | None, lang: str, console: Console, ctrl_c: CtrlC | None = None) -> int:
     """The whole `branda interview`: open (and lock) the file, ask, say how it ended, assess; the exit status.
 
     Ctrl-C anywhere in it (with `ctrl_c` installed) keeps every answer given, says the one "Stopped" line
@@ -587,19 +578,19 @@ def interview_command(out: str | None, lang: str, console: Console, ctrl_c: Ctrl
     try:
         try:
             with held(ctrl_c):
-                file = open_interview(out, lang, ctrl_c)
+                file = open_interview(model, out, lang, ctrl_c)
             for note in file.notes:
                 console.say(note)
-            outcome = run_interview(file, file.answers, console, lang)
+            outcome = run_interview(model, file, file.answers, console, lang)
             if outcome.stopped:
-                console.say(_stopped(file, lang))
+                console.say(_stopped(model, file, lang))
                 said_stop = True
             else:
-                console.say(_t("interview_saved", lang, path=file.path))
+                console.say(model.text("interview_saved", lang, path=file.path))
             from expert.assess import assess
             from expert.render import assessment_text
 
-            result = assessment_text(assess(file.saved.profile(str(file.path))), lang)
+            result = assessment_text(assess(model, file.saved.profile(str(file.path))), lang)
             console.say("")
             console.say(result)
             if ctrl_c is not None:
@@ -610,7 +601,7 @@ def interview_command(out: str | None, lang: str, console: Console, ctrl_c: Ctrl
                 ctrl_c.finish()
             console.say("")  # Ctrl-C leaves the cursor after the prompt
             if not said_stop:
-                console.say(_stopped(file, lang))
+                console.say(_stopped(model, file, lang))
             return 130
     finally:
         if file is not None:

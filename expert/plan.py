@@ -18,8 +18,8 @@ from expert.profile import Profile
 from expert.render import gap_line
 from expert.serialize import gap_json
 from expert.transitions import Trigger, action_waves, complacency_triggers
-from knowledge.loader import knowledge, text
-from knowledge.transitions import Action, Milestone, transitions
+from knowledge.model import Model
+from knowledge.transitions import Action, Milestone
 from rules.model import Condition, RuleBase
 
 MAX_ALTERNATIVES = 5
@@ -40,7 +40,7 @@ class Change:
 
     @property
     def movement(self) -> int:
-        """Steps on the 1-5 scale; finding out an unknown fact's value moves nothing."""
+        """Steps on the scale; finding out an unknown fact's value moves nothing."""
         return 0 if self.old is None else abs(self.new - self.old)
 
 
@@ -106,8 +106,8 @@ def alternatives_of(rules: RuleBase, level: int) -> tuple[tuple[Condition, ...],
 
 def candidate_values(conditions: list[Condition], value: int | None) -> tuple[int, ...]:
     """The values nearest to `value` that meet every condition: one when it is known, the bounds when unknown."""
-    low = max((c.threshold for c in conditions if c.op == ">="), default=1)
-    high = min((c.threshold for c in conditions if c.op == "<="), default=5)
+    low = max((c.threshold for c in conditions if c.op == ">="), default=conditions[0].low)
+    high = min((c.threshold for c in conditions if c.op == "<="), default=conditions[0].high)
     if low > high:
         return ()
     if value is None:
@@ -152,25 +152,25 @@ def verify(sess: Session, facts: Mapping[str, int], change_set: ChangeSet, targe
         raise PlanError(f"the change set {{{shown}}} should reach level {target}, the engine concluded {level}")
 
 
-def _step(sess: Session, facts: Mapping[str, int], start: int) -> Step:
+def _step(model: Model, sess: Session, facts: Mapping[str, int], start: int) -> Step:
     end = start + 1
     requires = gaps(sess.rules, dict(facts), start, end)
     unmet = {g.fact for g in requires}
-    caps = transitions().capabilities
-    actions = [a for a in transitions().actions_to(end) if unmet & set(caps[a.capability].facts)]
-    risks = tuple((t, facts.get(t.condition.fact)) for t in complacency_triggers(end))
-    return Step(start, end, requires, action_waves(actions), risks, transitions().milestones.get(end))
+    tr = model.transitions
+    actions = [a for a in tr.actions_to(end) if unmet & set(tr.capabilities[a.capability].facts)]
+    risks = tuple((t, facts.get(t.condition.fact)) for t in complacency_triggers(model, end))
+    return Step(start, end, requires, action_waves(tr, actions), risks, tr.milestones.get(end))
 
 
-def make_plan(profile: Profile, target: int | None = None, sess: Session | None = None) -> Plan:
-    """The roadmap from the profile's level to `target` (default: the next level; level 5 stays at 5)."""
-    sess = sess or session()
-    baseline = assess(profile)
-    target = min(baseline.level + 1, 5) if target is None else target
-    if not 1 <= target <= 5:
-        raise ValueError(f"a target level is 1-5, not {target}")
+def make_plan(model: Model, profile: Profile, target: int | None = None) -> Plan:
+    """The roadmap from the profile's level to `target` (default: the next level; the top stays at the top)."""
+    sess = session(model.rules)
+    baseline = assess(model, profile)
+    target = min(baseline.level + 1, model.top) if target is None else target
+    if not 1 <= target <= model.top:
+        raise ValueError(f"a target level is 1-{model.top}, not {target}")
     facts = dict(profile.facts)
-    held = tuple((t, facts.get(t.condition.fact)) for t in complacency_triggers(baseline.level)
+    held = tuple((t, facts.get(t.condition.fact)) for t in complacency_triggers(model, baseline.level)
                  if t.condition.holds(facts.get(t.condition.fact)))
     if target <= baseline.level:
         return Plan(baseline, target, (baseline.level,), (ChangeSet(()),), (), held)
@@ -180,135 +180,134 @@ def make_plan(profile: Profile, target: int | None = None, sess: Session | None 
     for change_set in sets:
         verify(sess, facts, change_set, target)
     path = tuple(range(baseline.level, target + 1))
-    return Plan(baseline, target, path, sets, tuple(_step(sess, facts, n) for n in path[:-1]), held)
+    return Plan(baseline, target, path, sets, tuple(_step(model, sess, facts, n) for n in path[:-1]), held)
 
 
-_t = text
+def _level(kb: Model, n: int, lang: str) -> str:
+    return kb.text("plan_level", lang, level=n, name=kb.level(n).name(lang))
 
 
-def _level(n: int, lang: str) -> str:
-    return _t("plan_level", lang, level=n, name=knowledge().level(n).name(lang))
+def _level_is(kb: Model, n: int, lang: str) -> str:
+    return kb.text("plan_level_is", lang, level=n, name=kb.level(n).name(lang))
 
 
-def _level_is(n: int, lang: str) -> str:
-    return _t("plan_level_is", lang, level=n, name=knowledge().level(n).name(lang))
-
-
-def _quote(text: str, lang: str) -> str:
-    return _t("plan_quote", lang, text=text.strip().strip("„“”\"").strip())
+def _quote(kb: Model, text: str, lang: str) -> str:
+    return kb.text("plan_quote", lang, text=text.strip().strip("„“”\"").strip())
 
 
 def change_json(c: Change) -> dict[str, Any]:
     return {"fact": c.fact, "from": c.old, "to": c.new, "needed": c.needed}
 
 
-def _risk_json(trigger: Trigger, value: int | None, lang: str) -> dict[str, Any]:
-    fallback = transitions().complacency
+def _risk_json(kb: Model, trigger: Trigger, value: int | None, lang: str) -> dict[str, Any]:
+    fallback = kb.transitions.risk
     return {"level": trigger.level, "kind": trigger.kind, "fact": trigger.condition.fact, "when": trigger.when,
             "rule": trigger.rule, "value": value, "active": trigger.condition.holds(value),
             "stressed": trigger.level == fallback.stressed_at, "advice": fallback.advice(lang),
             "cites": fallback.cites(lang)}
 
 
-def step_json(step: Step, lang: str) -> dict[str, Any]:
+def step_json(kb: Model, step: Step, lang: str) -> dict[str, Any]:
     return {
-        "from": step.start, "to": step.end, "name": knowledge().level(step.end).name(lang),
+        "from": step.start, "to": step.end, "name": kb.level(step.end).name(lang),
         "requires": [gap_json(g, with_rule=True) for g in step.requires],
         "actions": [{"id": a.id, "capability": a.capability, "wave": i, "text": a.text(lang), "cites": a.cites(lang)}
                     for i, wave in enumerate(step.waves, 1) for a in wave],
-        "risks": [_risk_json(t, v, lang) for t, v in step.risks],
+        "risks": [_risk_json(kb, t, v, lang) for t, v in step.risks],
         "milestone": step.milestone.text(lang) if step.milestone else None,
     }
 
 
 def plan_json(plan: Plan, lang: str = "en") -> dict[str, Any]:
     """The plan object of interface.md: from, to, path, minimal_changes, steps (and a few siblings)."""
-    lapse = transitions().lapse
+    kb = plan.baseline.model
+    lapse = kb.transitions.lapse
     return {
         "organisation": plan.baseline.profile.organisation,
         "from": plan.start, "to": plan.target, "path": list(plan.path),
         "already_reached": plan.already,
         "minimal_changes": [s.as_facts() for s in plan.minimal_changes],
         "change_details": [[change_json(c) for c in s.changes] for s in plan.minimal_changes],
-        "steps": [step_json(s, lang) for s in plan.steps],
-        "current_risks": [_risk_json(t, v, lang) for t, v in plan.current_risks],
+        "steps": [step_json(kb, s, lang) for s in plan.steps],
+        "current_risks": [_risk_json(kb, t, v, lang) for t, v in plan.current_risks],
         "keep": {"advice": lapse.advice(lang), "cites": lapse.cites(lang)},
     }
 
 
-def _change_line(c: Change, lang: str) -> str:
+def _change_line(kb: Model, c: Change, lang: str) -> str:
     if c.old is None:
-        return _t("plan_change_unknown", lang, fact=c.fact, new=c.new, needed=c.needed)
-    return _t("plan_change", lang, fact=c.fact, old=c.old, new=c.new, needed=c.needed)
+        return kb.text("plan_change_unknown", lang, fact=c.fact, new=c.new, needed=c.needed)
+    return kb.text("plan_change", lang, fact=c.fact, old=c.old, new=c.new, needed=c.needed)
 
 
 def _changes_text(plan: Plan, lang: str) -> list[str]:
+    kb = plan.baseline.model
     sets = plan.minimal_changes
     if len(sets) == 1:
-        lines = [_t("plan_changes_one", lang, level=plan.target, count=len(sets[0].changes))]
-        return lines + [f"  - {_change_line(c, lang)}" for c in sets[0].changes]
-    lines = [_t("plan_changes_many", lang, level=plan.target, count=len(sets))]
+        lines = [kb.text("plan_changes_one", lang, level=plan.target, count=len(sets[0].changes))]
+        return lines + [f"  - {_change_line(kb, c, lang)}" for c in sets[0].changes]
+    lines = [kb.text("plan_changes_many", lang, level=plan.target, count=len(sets))]
     for i, s in enumerate(sets, 1):
-        lines.append("  " + _t("plan_alternative", lang, number=i, count=len(s.changes), movement=s.movement))
-        lines += [f"    - {_change_line(c, lang)}" for c in s.changes]
+        lines.append("  " + kb.text("plan_alternative", lang, number=i, count=len(s.changes), movement=s.movement))
+        lines += [f"    - {_change_line(kb, c, lang)}" for c in s.changes]
     return lines
 
 
-def _step_text(step: Step, number: int, total: int, lang: str, advise: bool) -> list[str]:
-    caps = transitions().capabilities
-    lines = ["", _t("plan_step", lang, number=number, total=total, start=step.start, end=_level(step.end, lang))]
+def _step_text(kb: Model, step: Step, number: int, total: int, lang: str, advise: bool) -> list[str]:
+    caps = kb.transitions.capabilities
+    lines = ["", kb.text("plan_step", lang, number=number, total=total, start=step.start, end=_level(kb, step.end, lang))]
     if not step.requires:
-        lines.append("  " + _t("plan_nothing_required", lang, level=step.end))
+        lines.append("  " + kb.text("plan_nothing_required", lang, level=step.end))
     else:
-        lines.append("  " + _t("plan_requires", lang, count=len(step.requires)))
-        lines += [f"    - {gap_line(g, lang)}" for g in step.requires]
-        lines.append("  " + _t("plan_actions", lang))
+        lines.append("  " + kb.text("plan_requires", lang, count=len(step.requires)))
+        lines += [f"    - {gap_line(kb, g, lang)}" for g in step.requires]
+        lines.append("  " + kb.text("plan_actions", lang))
         for i, wave in enumerate(step.waves, 1):
-            lines.append("    " + _t("plan_wave_first" if i == 1 else "plan_wave_next", lang, wave=i))
+            lines.append("    " + kb.text("plan_wave_first" if i == 1 else "plan_wave_next", lang, wave=i))
             for a in wave:
                 lines.append(f"      - {a.text(lang)}")
-                lines.append("        " + _t("plan_builds", lang, capability=caps[a.capability].name(lang),
-                                                quote=_quote(a.cites(lang), lang)))
-    fallback = transitions().complacency
+                lines.append("        " + kb.text("plan_builds", lang, capability=caps[a.capability].name(lang),
+                                                quote=_quote(kb, a.cites(lang), lang)))
+    fallback = kb.transitions.risk
     for trigger, value in step.risks:
         key = "plan_risk_stressed" if trigger.level == fallback.stressed_at else "plan_risk"
-        shown = _t("unknown_value", lang) if value is None else value
-        lines.append("  " + _t(key, lang, level=trigger.level, title=fallback.title(lang), condition=trigger.when,
+        shown = kb.text("unknown_value", lang) if value is None else value
+        lines.append("  " + kb.text(key, lang, level=trigger.level, title=fallback.title(lang), condition=trigger.when,
                                fact=trigger.condition.fact, value=shown))
         if trigger.condition.holds(value):
-            lines.append("    " + _t("plan_risk_active", lang, fact=trigger.condition.fact, value=value))
+            lines.append("    " + kb.text("plan_risk_active", lang, fact=trigger.condition.fact, value=value))
         if advise:  # the article's advice once per roadmap, at the first level it applies to
-            lines.append("    " + _t("plan_advice", lang, advice=fallback.advice(lang),
-                                     quote=_quote(fallback.cites(lang), lang)))
+            lines.append("    " + kb.text("plan_advice", lang, advice=fallback.advice(lang),
+                                     quote=_quote(kb, fallback.cites(lang), lang)))
             advise = False
     if step.milestone:
-        lines.append("  " + _t("plan_milestone", lang, text=step.milestone.text(lang),
-                               quote=_quote(step.milestone.cites(lang), lang)))
+        lines.append("  " + kb.text("plan_milestone", lang, text=step.milestone.text(lang),
+                               quote=_quote(kb, step.milestone.cites(lang), lang)))
     return lines
 
 
 def plan_text(plan: Plan, lang: str = "en") -> str:
     """The plan as a consultant's roadmap: where it stands, the smallest change, then step by step."""
-    kb = knowledge()
-    name = plan.baseline.profile.organisation or _t("unnamed_organisation", lang)
+    kb = plan.baseline.model
+    name = plan.baseline.profile.organisation or kb.text("unnamed_organisation", lang)
     if plan.already:
-        key = "plan_top" if plan.start == 5 else "plan_already"
-        return _t(key, lang, organisation=name, current=_level_is(plan.start, lang), target=plan.target)
-    lines = [_t("plan_heading", lang, organisation=name, start=_level(plan.start, lang),
-                end=_level(plan.target, lang))]
+        key = "plan_top" if plan.start == kb.top else "plan_already"
+        return kb.text(key, lang, organisation=name, current=_level_is(kb, plan.start, lang), target=plan.target)
+    lines = [kb.text("plan_heading", lang, organisation=name, start=_level(kb, plan.start, lang),
+                end=_level(kb, plan.target, lang))]
     titles = [kb.diagnostics[d.code].title(lang) for d in plan.baseline.diagnostics]
-    lines.append(_t("plan_now", lang, current=_level_is(plan.start, lang),
-                    diagnostics="; ".join(titles) if titles else _t("plan_no_diagnostics", lang)))
+    lines.append(kb.text("plan_now", lang, current=_level_is(kb, plan.start, lang),
+                    diagnostics="; ".join(titles) if titles else kb.text("plan_no_diagnostics", lang)))
     for trigger, value in plan.current_risks:
-        lines.append(_t("plan_hold_first", lang, level=plan.start, fact=trigger.condition.fact, value=value,
+        lines.append(kb.text("plan_hold_first", lang, level=plan.start, fact=trigger.condition.fact, value=value,
                         condition=trigger.when))
-    lines.append(_t("plan_path", lang, path=" → ".join(map(str, plan.path))))
+    lines.append(kb.text("plan_path", lang, path=" → ".join(map(str, plan.path))))
     lines.append("")
     lines += _changes_text(plan, lang)
-    lines.append(_t("plan_verified", lang, level=plan.target))
+    lines.append(kb.text("plan_verified", lang, level=plan.target))
     for i, step in enumerate(plan.steps, 1):
         advise = not any(s.risks for s in plan.steps[:i - 1])
-        lines += _step_text(step, i, len(plan.steps), lang, advise)
-    lapse = transitions().lapse
-    lines += ["", _t("plan_keep", lang, advice=lapse.advice(lang), quote=_quote(lapse.cites(lang), lang))]
+        lines += _step_text(kb, step, i, len(plan.steps), lang, advise)
+    lapse = kb.transitions.lapse
+    lines += ["", kb.text("plan_keep", lang, advice=lapse.advice(lang), quote=_quote(kb, lapse.cites(lang), lang))]
     return "\n".join(lines)

@@ -15,13 +15,12 @@ from typing import Any
 import yaml
 
 from expert.errors import InputError, closest, shown
-from knowledge.loader import knowledge
+from knowledge.model import Model
 from knowledge.yamlio import _Loader
 
 MAX_PROFILE_BYTES = 1_000_000
 TOP_LEVEL_KEYS = ("organisation", "assessed_on", "facts")
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
-ALLOWED_VALUE = "a whole number 1-5, or empty, null or ? for unknown"
 UNKNOWN_WORDS = {"", "?", "null"}  # text values (after trimming, any case) that mean "unknown"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -30,7 +29,7 @@ _YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 
 @dataclass(frozen=True)
 class Profile:
-    """One organisation: its known facts (name -> 1..5); a fact left out is unknown."""
+    """One organisation: its known facts (name -> an answer on the scale); a fact left out is unknown."""
 
     facts: Mapping[str, int]
     organisation: str | None = None
@@ -165,22 +164,27 @@ def _fact_name(name: object) -> str:
     return shown(name) if isinstance(name, str) else _describe(name)
 
 
-def check_fact_name(source: str, name: object) -> str:
+def allowed_value(model: Model) -> str:
+    """What a fact's value may be, for messages: 'a whole number 1-5, or empty, null or ? for unknown'."""
+    return f"a whole number {model.low}-{model.high}, or empty, null or ? for unknown"
+
+
+def check_fact_name(model: Model, source: str, name: object) -> str:
     """The name if it is in the vocabulary, else an InputError naming the closest valid one."""
-    facts = knowledge().facts
+    facts = model.facts
     if isinstance(name, str) and name in facts:
         return name
     hint = closest(name, facts) if isinstance(name, str) else ""
     raise InputError(source, f"{_fact_name(name)} is not a known fact{hint}; 'branda facts' lists all {len(facts)}")
 
 
-def check_value(source: str, name: str, value: object) -> int | None:
-    """A fact value as 1..5, or None for unknown (null, empty, '?'); anything else is an InputError."""
+def check_value(model: Model, source: str, name: str, value: object) -> int | None:
+    """A fact value on the scale, or None for unknown (null, empty, '?'); anything else is an InputError."""
     if value is None or (isinstance(value, str) and value.strip().lower() in UNKNOWN_WORDS):
         return None
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
+    if isinstance(value, int) and not isinstance(value, bool) and model.low <= value <= model.high:
         return value
-    raise InputError(source, f"fact '{name}' has value {_describe(value)}; allowed: {ALLOWED_VALUE}")
+    raise InputError(source, f"fact '{name}' has value {_describe(value)}; allowed: {allowed_value(model)}")
 
 
 def text_field(source: str, key: str, value: object) -> str | None:
@@ -197,10 +201,11 @@ def text_field(source: str, key: str, value: object) -> str | None:
                              "a number)" + (" or a date" if key == "assessed_on" else ""))
 
 
-def profile_from_data(source: str, data: object) -> Profile:
+def profile_from_data(model: Model, source: str, data: object) -> Profile:
     """Validate parsed profile data (a mapping with `facts:`) into a Profile."""
     if data is None or data == {}:
-        raise InputError(source, "the profile is empty; expected 'facts:' with fact names and values 1-5")
+        raise InputError(source, "the profile is empty; expected 'facts:' with fact names and values "
+                                 f"{model.low}-{model.high}")
     if not isinstance(data, dict):
         raise InputError(source, f"the profile is {_describe(data)}; expected a mapping with 'facts:' "
                                  "(and optional 'organisation:', 'assessed_on:')")
@@ -215,11 +220,12 @@ def profile_from_data(source: str, data: object) -> Profile:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise InputError(source, f"'facts' is {_describe(raw)}; expected a mapping of fact names to values 1-5")
+        raise InputError(source, f"'facts' is {_describe(raw)}; expected a mapping of fact names to values "
+                                 f"{model.low}-{model.high}")
     facts: dict[str, int] = {}
     for name, value in raw.items():
-        check_fact_name(source, name)
-        checked = check_value(source, name, value)
+        check_fact_name(model, source, name)
+        checked = check_value(model, source, name, value)
         if checked is not None:
             facts[name] = checked
     return Profile(facts=facts, organisation=text_field(source, "organisation", data.get("organisation")),
@@ -265,29 +271,29 @@ def read_data(path: str | Path, what: str = "profile",
     return _parse(source, text, kind)
 
 
-def load_profile(path: str | Path) -> Profile:
+def load_profile(model: Model, path: str | Path) -> Profile:
     """Read one profile file, refusing anything malformed with an InputError."""
-    return profile_from_data(str(path), read_data(path))
+    return profile_from_data(model, str(path), read_data(path))
 
 
-def parse_set(option: str) -> tuple[str, int | None]:
+def parse_set(model: Model, option: str) -> tuple[str, int | None]:
     """One --set NAME=VALUE as (name, value or None for unknown)."""
     source = f"--set {option if len(option) <= 80 else option[:80] + '…'}"
     name, sep, value = option.partition("=")
     if not sep:
-        raise InputError(source, f"expected NAME=VALUE with VALUE {ALLOWED_VALUE}")
+        raise InputError(source, f"expected NAME=VALUE with VALUE {allowed_value(model)}")
     if not name.strip():
         raise InputError(source, "the fact name before '=' is missing; 'branda facts' lists the names")
-    name = check_fact_name(source, name.strip())
+    name = check_fact_name(model, source, name.strip())
     text = value.strip()
     if text.lower() in UNKNOWN_WORDS:
         return name, None
     if not (text.isascii() and text.isdigit() and len(text) <= 9):
-        raise InputError(source, f"fact '{name}' has value {shown(text)}; allowed: {ALLOWED_VALUE}")
-    return name, check_value(source, name, int(text))
+        raise InputError(source, f"fact '{name}' has value {shown(text)}; allowed: {allowed_value(model)}")
+    return name, check_value(model, source, name, int(text))
 
 
-def apply_sets(profile: Profile, options: Iterable[str]) -> Profile:
+def apply_sets(model: Model, profile: Profile, options: Iterable[str]) -> Profile:
     """The profile with every --set applied in order (a later --set of the same fact wins)."""
-    changes = dict(parse_set(o) for o in options)
+    changes = dict(parse_set(model, o) for o in options)
     return profile.with_facts(changes) if changes else profile

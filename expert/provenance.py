@@ -8,9 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from expert.engine import Firing
-from expert.explain import Explanation, conclusion_text, rule_needs, rule_title
-from knowledge.loader import knowledge
-from rules.model import rulebase
+from expert.explain import Explanation, concludes_text, rule_needs, rule_title
+from knowledge.model import Model
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -27,18 +26,19 @@ def _firings(e: Explanation) -> tuple[Firing, ...]:
     return e.assessment.firings
 
 
-def _fact(graph: nx.DiGraph, name: str, value: int | None, lang: str) -> str:
+def _fact(kb: Model, graph: nx.DiGraph, name: str, value: int | None, lang: str) -> str:
     node = f"fact:{name}"
-    shown = knowledge().texts["unknown_value"](lang) if value is None else value
+    shown = kb.text("unknown_value", lang) if value is None else value
     graph.add_node(node, kind="fact", fact=name, value=value, label=f"{name} = {shown}")
     return node
 
 
-def _rule(graph: nx.DiGraph, name: str, lang: str, fired: bool) -> str:
+def _rule(kb: Model, graph: nx.DiGraph, name: str, lang: str, fired: bool) -> str:
     node = f"rule:{name}"
-    level = getattr(rulebase().rule(name), "level", None)
-    graph.add_node(node, kind="rule", rule=name, title=rule_title(name, lang), fired=fired,
-                   label=f"{rule_title(name, lang)}\n[{name}]", **({} if level is None else {"level": level}))
+    level = getattr(kb.rules.rule(name), "level", None)
+    title = rule_title(kb, name, lang)
+    graph.add_node(node, kind="rule", rule=name, title=title, fired=fired,
+                   label=f"{title}\n[{name}]", **({} if level is None else {"level": level}))
     return node
 
 
@@ -51,26 +51,27 @@ def provenance_graph(e: Explanation, lang: str = "en") -> nx.DiGraph:
     import networkx as nx
 
     a = e.assessment
+    kb = a.model
     graph = nx.DiGraph(organisation=a.profile.organisation, level=a.level, lang=lang)
     if e.target is not None:
         graph.graph["target_level"] = e.target
     for f in _firings(e):
-        rule = _rule(graph, f.rule, lang, fired=True)
+        rule = _rule(kb, graph, f.rule, lang, fired=True)
         for name, value in f.because.items():
-            graph.add_edge(_fact(graph, name, value, lang), rule, label=rule_needs(f.rule, name))
+            graph.add_edge(_fact(kb, graph, name, value, lang), rule, label=rule_needs(kb, f.rule, name))
         for conclusion in f.given:
             graph.add_edge(conclusion, rule, label="")
         for conclusion in f.concludes:
             kind, _, key = conclusion.partition(":")
             attrs = {"level": int(key)} if kind in ("criteria", "reached", "level") else {}
-            label = conclusion_text(conclusion, lang) + (f"\n({key})" if kind == "indicator" else "")
+            label = concludes_text(kb, conclusion, lang) + (f"\n({key})" if kind == "indicator" else "")
             graph.add_node(conclusion, kind="conclusion", label=label, **attrs)
             graph.add_edge(rule, conclusion, label="")
     for gap in e.why_not:
         rule = f"rule:{gap.rule}"
         if rule not in graph:
-            _rule(graph, gap.rule, lang, fired=False)
-        graph.add_edge(_fact(graph, gap.fact, gap.value, lang), rule, unmet=True, needed=gap.needed,
+            _rule(kb, graph, gap.rule, lang, fired=False)
+        graph.add_edge(_fact(kb, graph, gap.fact, gap.value, lang), rule, unmet=True, needed=gap.needed,
                        label=gap.needed)
     return graph
 

@@ -6,8 +6,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from knowledge.loader import text
-
 
 @dataclass(frozen=True)
 class Heading:
@@ -49,8 +47,6 @@ class Figure:
 
 Block = Heading | Para | Quote | Items | Figure
 
-
-report_text = text
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks around text that came from a file
 _LITERAL = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.S)

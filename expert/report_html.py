@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from expert.report_blocks import Block, Heading, Items, Para, Quote, plain, quote_text, report_text, segments
+from expert.report_blocks import Block, Heading, Items, Para, Quote, plain, quote_text, segments
+from knowledge.model import Model
 
 CSS = """
 body{margin:0;background:#fff;color:#1d2a31;font-family:"DejaVu Sans","Liberation Sans",Arial,Helvetica,sans-serif;
@@ -51,14 +52,14 @@ def _inline_html(text: str) -> str:
     return "".join(out)
 
 
-def _html_block(b: Block, lang: str) -> str:
+def _html_block(kb: Model, b: Block, lang: str) -> str:
     if isinstance(b, Heading):
         return f"<h{b.level}>{_inline_html(b.text)}</h{b.level}>"
     if isinstance(b, Para):
         cls = f' class="{b.kind}"' if b.kind else ""
         return f"<p{cls}>{_inline_html(b.text)}</p>"
     if isinstance(b, Quote):
-        return (f'<blockquote><span class="label">{html.escape(report_text("report_article", lang))}</span>'
+        return (f'<blockquote><span class="label">{html.escape(kb.text("report_article", lang))}</span>'
                 f"{html.escape(quote_text(b.text, lang))}</blockquote>")
     if isinstance(b, Items):
         lis = []
@@ -67,19 +68,19 @@ def _html_block(b: Block, lang: str) -> str:
             if item.details:
                 inner += "<ul>" + "".join(f"<li>{_inline_html(d)}</li>" for d in item.details) + "</ul>"
             if item.quote:
-                inner += _html_block(Quote(item.quote), lang)
+                inner += _html_block(kb, Quote(item.quote), lang)
             lis.append(f"<li>{inner}</li>")
         return "<ul>" + "".join(lis) + "</ul>"
     return f"<figure>{b.svg}<figcaption>{html.escape(b.caption)}</figcaption></figure>"
 
 
-def render_html(title: str, blocks: list[Block], lang: str) -> str:
+def render_html(kb: Model, title: str, blocks: list[Block], lang: str) -> str:
     """A self-contained page: inline style and SVG, no script, font, stylesheet or image to fetch."""
     sections: list[list[str]] = [[]]
     for b in blocks:
         if isinstance(b, Heading) and b.level == 2:
             sections.append([])
-        sections[-1].append(_html_block(b, lang))
+        sections[-1].append(_html_block(kb, b, lang))
     head, *rest = sections
     opening = ['<section class="summary">', *["<section>"] * len(rest)]
     body = "\n".join([*head, *(f"{opening[i]}\n" + "\n".join(s) + "\n</section>" for i, s in enumerate(rest))])

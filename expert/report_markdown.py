@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from expert.report_blocks import Block, Heading, Items, Para, Quote, quote_text, report_text, segments
+from expert.report_blocks import Block, Heading, Items, Para, Quote, quote_text, segments
+from knowledge.model import Model
 
 _MD_SPECIAL = re.compile(r"[\\*_\[\]|]|^[#>+-]")
 _MD_ENTITY = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?\w+;)")  # what could start raw HTML or an entity
@@ -35,24 +36,24 @@ def md_escape(text: str) -> str:
     return "".join(out)
 
 
-def _md_block(b: Block, lang: str) -> str:
+def _md_block(kb: Model, b: Block, lang: str) -> str:
     if isinstance(b, Heading):
         return f"{'#' * b.level} {md_escape(b.text)}"
     if isinstance(b, Para):
         return f"*{md_escape(b.text)}*" if b.kind in ("note", "wave") else md_escape(b.text)
     if isinstance(b, Quote):
-        return f"> *{md_escape(report_text('report_article', lang))}:* {md_escape(quote_text(b.text, lang))}"
+        return f"> *{md_escape(kb.text('report_article', lang))}:* {md_escape(quote_text(b.text, lang))}"
     if isinstance(b, Items):
         lines = []
         for item in b.items:
             lines.append(f"- {md_escape(item.text)}")
             lines += [f"  - {md_escape(d)}" for d in item.details]
             if item.quote:
-                lines.append("  " + _md_block(Quote(item.quote), lang))
+                lines.append("  " + _md_block(kb, Quote(item.quote), lang))
         return "\n".join(lines)
     return f"{b.markdown}\n\n*{md_escape(b.caption)}*"
 
 
-def render_markdown(title: str, blocks: list[Block], lang: str) -> str:
+def render_markdown(kb: Model, title: str, blocks: list[Block], lang: str) -> str:
     """The same report as Markdown; the transition diagram as a Mermaid block."""
-    return "\n\n".join(_md_block(b, lang) for b in blocks) + "\n"
+    return "\n\n".join(_md_block(kb, b, lang) for b in blocks) + "\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from expert.assess import Assessment, Gap
-from knowledge.loader import knowledge
 from rules.trace import Firing
 
 
@@ -23,26 +22,29 @@ def firing_json(firing: Firing) -> dict[str, Any]:
 
 def assessment_json(a: Assessment, lang: str = "en") -> dict[str, Any]:
     """The assess object: organisation, level, level_name, cx_system_ready, diagnostics, explanation, ..."""
-    kb = knowledge()
+    kb = a.model
     diagnostics = []
     for d in a.diagnostics:
         item: dict[str, Any] = {"code": d.code, "message": kb.diagnostics[d.code].message(lang),
                                 "facts": dict(d.facts), "rules": list(d.rules)}
-        if d.code == "incomplete_profile":
+        if d.code == kb.incomplete:
             item["values"] = {name: list(values) for name, values in a.decisive_unknowns.items()}
-        if d.code == "respondents_disagree":
+        if d.code == kb.disagree:
             item["answers"] = {name: list(values) for name, values in a.answers.items()}
         diagnostics.append(item)
-    result = {
+    result: dict[str, Any] = {
         "organisation": a.profile.organisation,
         "level": a.level,
         "level_name": kb.level(a.level).name(lang),
-        "cx_system_ready": a.cx_system_ready,
+    }
+    if kb.readiness is not None:
+        result[kb.readiness.key] = a.ready
+    result.update({
         "diagnostics": diagnostics,
         "explanation": [firing_json(f) for f in a.firings],
         "why_not_next": [gap_json(g) for g in a.why_not_next],
         "unknown_facts": list(a.unknown_facts),
-    }
+    })
     if a.respondents:
         result["respondents"] = list(a.respondents)
     return result

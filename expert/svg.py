@@ -45,14 +45,16 @@ def _lines(text: str, width: int) -> list[str]:
 
 
 def ladder_svg(names: Sequence[str], level: int, level_word: str, here: str, title: str) -> str:
-    """Five rising steps, one per level; the assessed level filled, the ones below it lightly.
+    """Rising steps, one per level; the assessed level filled, the ones below it lightly.
 
     `level_word` is a format string for a step's heading ("Level {level}"), `here` the marker's label.
     """
-    width, base, step_w, gap = 760, 244, 140, 8
+    width, base, gap = 760, 244, 8
+    step_w = 140 if len(names) == 5 else (width - 20 - gap * (len(names) - 1)) // len(names)
+    rise = 128 // max(1, len(names) - 1)
     body = []
     for i, name in enumerate(names, 1):
-        x, h = 10 + (i - 1) * (step_w + gap), 74 + (i - 1) * 32
+        x, h = 10 + (i - 1) * (step_w + gap), 74 + (i - 1) * rise
         top = base - h
         fill, ink = (ACCENT, "#ffffff") if i == level else (REACHED if i < level else AHEAD, INK)
         body.append(f'<rect x="{x}" y="{top}" width="{step_w}" height="{h}" rx="4" fill="{fill}" '
@@ -80,13 +82,16 @@ class Bar:
     note: str
 
 
-def profile_svg(groups: Sequence[tuple[str, Sequence[Bar]]], unknown: str, title: str) -> str:
-    """Every fact on the 1-5 scale, grouped by the level that reads it; shaded cells: what the condition accepts."""
-    width, row, head, cell = 760, 24, 30, 36
-    track_x, note_x = 240, 240 + 5 * cell + 80
+def profile_svg(groups: Sequence[tuple[str, Sequence[Bar]]], unknown: str, title: str,
+                scale: Sequence[int] = (1, 2, 3, 4, 5)) -> str:
+    """Every fact on the scale, grouped by the level that reads it; shaded cells: what the condition accepts."""
+    width, row, head = 760, 24, 30
+    cell = min(36, 180 // len(scale))
+    cells = len(scale)
+    track_x, note_x = 240, 240 + cells * cell + 80
     body, y = [], 26
-    for v in range(1, 6):  # the scale above the first group
-        body.append(_text(track_x + (v - 0.5) * cell, y - 8, str(v), 11, MUTED, "middle"))
+    for i, v in enumerate(scale):  # the scale above the first group
+        body.append(_text(track_x + (i + 0.5) * cell, y - 8, str(v), 11, MUTED, "middle"))
     for heading, bars in groups:
         y += 4
         body.append(_text(10, y + 16, heading, 13, INK, weight="bold"))
@@ -96,17 +101,17 @@ def profile_svg(groups: Sequence[tuple[str, Sequence[Bar]]], unknown: str, title
             mid = y + row / 2
             sign = "\u2212" if bar.polarity == "-" else "+"
             body.append(_text(10, mid + 4, f"{bar.fact} ({sign})", 12, INK))
-            for v in range(1, 6):
+            for i, v in enumerate(scale):
                 fill = ZONE if v in bar.zone else CELL
-                body.append(f'<rect x="{track_x + (v - 1) * cell + 1}" y="{mid - 8:g}" width="{cell - 2}" '
+                body.append(f'<rect x="{track_x + i * cell + 1}" y="{mid - 8:g}" width="{cell - 2}" '
                             f'height="16" fill="{fill}" stroke="#c9d3d9"/>')
             if bar.value is None:
-                body.append(_text(track_x + 5 * cell + 10, mid + 4, unknown, 11, MUTED, style="italic"))
+                body.append(_text(track_x + cells * cell + 10, mid + 4, unknown, 11, MUTED, style="italic"))
             else:
                 colour = {"holds": ACCENT, "open": OPEN}.get(bar.status, MUTED)
-                body.append(f'<rect x="{track_x + 3}" y="{mid - 4:g}" width="{bar.value * cell - 6}" height="8" '
+                body.append(f'<rect x="{track_x + 3}" y="{mid - 4:g}" width="{(bar.value - scale[0] + 1) * cell - 6}" height="8" '
                             f'rx="2" fill="{colour}"/>')
-                body.append(_text(track_x + 5 * cell + 10, mid + 4, str(bar.value), 12, INK, weight="bold"))
+                body.append(_text(track_x + cells * cell + 10, mid + 4, str(bar.value), 12, INK, weight="bold"))
             colour = {"holds": ACCENT, "open": OPEN}.get(bar.status, MUTED)
             body.append(_text(note_x, mid + 4, bar.note, 12, colour))
             y += row
@@ -116,7 +121,10 @@ def profile_svg(groups: Sequence[tuple[str, Sequence[Bar]]], unknown: str, title
 def transition_svg(names: Sequence[str], level: int, forward: dict[int, str], fallback: dict[int, str],
                    stressed: int | None, title: str) -> str:
     """The levels in a row; arcs above move up (labelled with what it takes), dashed arcs below fall back."""
-    width, box_w, box_h, step, top = 760, 124, 72, 151, 96
+    count = len(names)
+    width, box_h, top = 760, 72, 96
+    step = 151 if count == 5 else (width - 20) / count
+    box_w = min(124, step - 20)
     body = ["<defs>" + "".join(
         f'<marker id="{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" '
         f'markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 Z" fill="{colour}"/>'
@@ -125,7 +133,7 @@ def transition_svg(names: Sequence[str], level: int, forward: dict[int, str], fa
     def x_of(n: int) -> float:
         return 10 + (n - 1) * step
 
-    for n in range(1, 5):  # forward arcs over the top
+    for n in range(1, count):  # forward arcs over the top
         x1, x2 = x_of(n) + box_w * 0.7, x_of(n + 1) + box_w * 0.3
         here = n == level
         colour, marker = (ACCENT, "branda-arrow-here") if here else (LINE, "branda-arrow")
@@ -134,7 +142,7 @@ def transition_svg(names: Sequence[str], level: int, forward: dict[int, str], fa
                     f'marker-end="url(#{marker})"/>')
         body.append(_text((x1 + x2) / 2, top - 44, forward.get(n, ""), 11, colour, "middle",
                           "bold" if here else "normal"))
-    for n in range(2, 6):  # fall-back arcs underneath
+    for n in range(2, count + 1):  # fall-back arcs underneath
         x1, x2 = x_of(n) + box_w * 0.3, x_of(n - 1) + box_w * 0.7
         y = top + box_h
         body.append(f'<path d="M{x1:g},{y} C{x1 - 10:g},{y + 46} {x2 + 10:g},{y + 46} {x2:g},{y + 2}" '

@@ -14,8 +14,8 @@ from expert.assess import Assessment, assess
 from expert.errors import InputError, closest
 from expert.profile import Profile, check_fact_name, check_value, parse_set, read_data, text_field
 from expert.serialize import assessment_json
-from knowledge.loader import knowledge, text
-from rules.model import IndicatorRule, rulebase
+from knowledge.model import Model
+from rules.model import IndicatorRule
 from rules.trace import Firing
 
 SCENARIO_KEYS = ("name", "changes")
@@ -45,12 +45,12 @@ class Comparison:
     rules_lost: tuple[str, ...]
 
 
-def scenario_from_sets(options: Iterable[str]) -> Scenario:
+def scenario_from_sets(model: Model, options: Iterable[str]) -> Scenario:
     """The --set NAME=VALUE options as one scenario."""
-    return Scenario(SET_SCENARIO, dict(parse_set(o) for o in options), SET_SCENARIO)
+    return Scenario(SET_SCENARIO, dict(parse_set(model, o) for o in options), SET_SCENARIO)
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(model: Model, path: str | Path) -> Scenario:
     """Read one scenario file (`name:` and `changes:` {fact: value}), refusing anything malformed."""
     source = str(path)
     data = read_data(source, "scenario", "'name:' and 'changes:' with fact names and values 1-5")
@@ -66,7 +66,7 @@ def load_scenario(path: str | Path) -> Scenario:
     name = text_field(source, "name", data.get("name", Path(source).stem))
     if not name or not name.strip():
         raise InputError(source, "'name' must be text")
-    changes = {check_fact_name(source, fact): check_value(source, fact, value) for fact, value in raw.items()}
+    changes = {check_fact_name(model, source, fact): check_value(model, source, fact, value) for fact, value in raw.items()}
     return Scenario(name.strip(), changes, source)
 
 
@@ -79,10 +79,10 @@ def _difference(first: Iterable[str], second: Iterable[str]) -> tuple[str, ...]:
     return tuple(x for x in first if x not in other)
 
 
-def compare(profile: Profile, scenario: Scenario, before: Assessment | None = None) -> Comparison:
+def compare(model: Model, profile: Profile, scenario: Scenario, before: Assessment | None = None) -> Comparison:
     """Assess `profile` and `profile` with the scenario's changes (experta); the profile itself is left as it is."""
-    before = before or assess(profile)
-    after = assess(profile.with_facts(scenario.changes))
+    before = before or assess(model, profile)
+    after = assess(model, profile.with_facts(scenario.changes))
     changes = {name: (profile.facts.get(name), value) for name, value in scenario.changes.items()}
     then, now = _concluded(before.firings), _concluded(after.firings)
     rules_then, rules_now = [f.rule for f in before.firings], [f.rule for f in after.firings]
@@ -90,10 +90,10 @@ def compare(profile: Profile, scenario: Scenario, before: Assessment | None = No
                       _difference(rules_now, rules_then), _difference(rules_then, rules_now))
 
 
-def compare_all(profile: Profile, scenarios: Sequence[Scenario]) -> tuple[Comparison, ...]:
+def compare_all(model: Model, profile: Profile, scenarios: Sequence[Scenario]) -> tuple[Comparison, ...]:
     """Every scenario against the same baseline assessment."""
-    before = assess(profile)
-    return tuple(compare(profile, s, before) for s in scenarios)
+    before = assess(model, profile)
+    return tuple(compare(model, profile, s, before) for s in scenarios)
 
 
 def comparison_json(c: Comparison, lang: str = "en") -> dict[str, Any]:
@@ -114,31 +114,32 @@ def whatif_json(comparisons: Sequence[Comparison], lang: str = "en") -> Any:
     return items[0] if len(items) == 1 else items
 
 
-_t = text
-
-
-def conclusion_text(conclusion: str, lang: str) -> str:
+def change_line(kb: Model, conclusion: str, lang: str) -> str:
     """A conclusion id in words: 'indicator:x' by its rule's title, 'reached:3' as 'level 3 reached', ..."""
     kind, _, key = conclusion.partition(":")
     if kind == "indicator":
-        rule = next(r for r in rulebase().indicators if r.concludes == conclusion)
+        rule = next(r for r in kb.rules.indicators if r.concludes == conclusion)
         assert isinstance(rule, IndicatorRule)
         return f"{rule.title(lang)} [{rule.name}]"
     if kind == "diagnostic":
-        return _t("whatif_diagnostic", lang, title=knowledge().diagnostics[key].title(lang), code=key)
-    return _t(f"whatif_{kind}", lang, level=key)
+        return kb.text("whatif_diagnostic", lang, title=kb.diagnostics[key].title(lang), code=key)
+    return kb.text(f"whatif_{kind}", lang, level=key)
 
 
 def _cells(a: Assessment, lang: str) -> list[list[str]]:
-    level = _t("whatif_level_value", lang, level=a.level, name=knowledge().level(a.level).name(lang))
-    codes = list(a.codes) or [_t("whatif_none", lang)]
-    ready = _t("answer_yes" if a.cx_system_ready else "answer_no", lang)
-    return [[level], codes, [ready]]
+    kb = a.model
+    level = kb.text("whatif_level_value", lang, level=a.level, name=kb.level(a.level).name(lang))
+    codes = list(a.codes) or [kb.text("whatif_none", lang)]
+    if a.ready is None:
+        return [[level], codes]
+    return [[level], codes, [kb.text("answer_yes" if a.ready else "answer_no", lang)]]
 
 
 def _table(comparisons: Sequence[Comparison], lang: str) -> list[str]:
-    labels = [_t("whatif_row_level", lang), _t("whatif_row_diagnostics", lang), _t("whatif_row_ready", lang)]
-    heads = [_t("whatif_before", lang)] + [_column_name(c, len(comparisons), lang) for c in comparisons]
+    kb = comparisons[0].before.model
+    labels = [kb.text("whatif_row_level", lang), kb.text("whatif_row_diagnostics", lang)]
+    labels += [kb.text("whatif_row_ready", lang)] if kb.readiness else []
+    heads = [kb.text("whatif_before", lang)] + [_column_name(c, len(comparisons), lang) for c in comparisons]
     columns = [_cells(comparisons[0].before, lang)] + [_cells(c.after, lang) for c in comparisons]
     first = max(map(len, labels))
     widths = [max(len(line) for cell in [[head], *col] for line in cell)
@@ -155,39 +156,41 @@ def _table(comparisons: Sequence[Comparison], lang: str) -> list[str]:
 
 
 def _column_name(c: Comparison, count: int, lang: str) -> str:
+    kb = c.before.model
     if count == 1 and c.scenario.name == SET_SCENARIO:
-        return _t("whatif_after", lang)
+        return kb.text("whatif_after", lang)
     return c.scenario.name
 
 
-def _value(value: int | None, lang: str) -> str:
-    return _t("unknown_value", lang) if value is None else str(value)
+def _value(kb: Model, value: int | None, lang: str) -> str:
+    return kb.text("unknown_value", lang) if value is None else str(value)
 
 
 def _details(c: Comparison, count: int, lang: str) -> list[str]:
+    kb = c.before.model
     lines = [""]
     if count > 1 or c.scenario.name != SET_SCENARIO:
-        lines.append(_t("whatif_scenario", lang, name=c.scenario.name, source=c.scenario.source))
-    lines.append(_t("whatif_changes", lang))
+        lines.append(kb.text("whatif_scenario", lang, name=c.scenario.name, source=c.scenario.source))
+    lines.append(kb.text("whatif_changes", lang))
     for name, (old, new) in c.changes.items():
         key = "whatif_change_same" if old == new else "whatif_change"
-        lines.append("  - " + _t(key, lang, fact=name, old=_value(old, lang), new=_value(new, lang)))
+        lines.append("  - " + kb.text(key, lang, fact=name, old=_value(kb, old, lang), new=_value(kb, new, lang)))
     if not c.gained and not c.lost:
-        lines.append(_t("whatif_no_conclusion_changed", lang))
+        lines.append(kb.text("whatif_no_conclusion_changed", lang))
     if c.gained:
-        lines.append(_t("whatif_gained", lang))
-        lines += [f"  + {conclusion_text(x, lang)}" for x in c.gained]
+        lines.append(kb.text("whatif_gained", lang))
+        lines += [f"  + {change_line(kb, x, lang)}" for x in c.gained]
     if c.lost:
-        lines.append(_t("whatif_lost", lang))
-        lines += [f"  - {conclusion_text(x, lang)}" for x in c.lost]
+        lines.append(kb.text("whatif_lost", lang))
+        lines += [f"  - {change_line(kb, x, lang)}" for x in c.lost]
     return lines
 
 
 def whatif_text(comparisons: Sequence[Comparison], lang: str = "en") -> str:
     """Before and after side by side (level, diagnostics, readiness), then each scenario's changes and conclusions."""
-    base = comparisons[0].before.profile
-    name = base.organisation or _t("unnamed_organisation", lang)
-    lines = [_t("whatif_heading", lang, organisation=name, source=base.source), ""]
+    base, kb = comparisons[0].before.profile, comparisons[0].before.model
+    name = base.organisation or kb.text("unnamed_organisation", lang)
+    lines = [kb.text("whatif_heading", lang, organisation=name, source=base.source), ""]
     lines += _table(comparisons, lang)
     for c in comparisons:
         lines += _details(c, len(comparisons), lang)

@@ -1,23 +1,19 @@
-"""The five-level model as data: levels, facts, diagnostics and texts, in English and Lithuanian."""
+"""The model as data: levels, facts, scale, diagnostics, transitions and texts, in each language of the model."""
 
-from knowledge.loader import (
-    LANGUAGES,
-    DiagnosticDef,
-    FactDef,
-    Knowledge,
-    KnowledgeError,
-    Level,
-    Text,
-    load_knowledge,
-)
+from knowledge.loader import DiagnosticDef, FactDef, Knowledge, KnowledgeError, Level, Text, load_knowledge
+from knowledge.model import BUNDLED, Model, ModelError, check_model, load_model
 
 __all__ = [
-    "LANGUAGES",
+    "BUNDLED",
     "DiagnosticDef",
     "FactDef",
     "Knowledge",
     "KnowledgeError",
     "Level",
+    "Model",
+    "ModelError",
     "Text",
+    "check_model",
     "load_knowledge",
+    "load_model",
 ]

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from knowledge.loader import KNOWLEDGE_DIR, Knowledge, Reader, Text, knowledge
-
-TRANSITIONS_FILE = KNOWLEDGE_DIR / "transitions.yaml"
+from knowledge.loader import Knowledge, KnowledgeError, Reader, Text
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,7 @@ class Transitions:
 
     capabilities: dict[str, Capability]
     actions: tuple[Action, ...]
-    complacency: Fallback
+    risk: Fallback  # the risk of slipping back that a diagnostic rule names (the article: complacency)
     lapse: Fallback
     milestones: dict[int, Milestone]
 
@@ -139,7 +136,7 @@ def _capabilities(r: Reader, data: Any, kb: Knowledge) -> dict[str, Capability]:
     return result
 
 
-def _actions(r: Reader, data: Any, capabilities: dict[str, Capability]) -> tuple[Action, ...]:
+def _actions(r: Reader, data: Any, capabilities: dict[str, Capability], top: int) -> tuple[Action, ...]:
     items = r.items(data, "actions")
     r.unique([i.get("id") if isinstance(i, dict) else None for i in items], "actions")
     result = []
@@ -148,8 +145,7 @@ def _actions(r: Reader, data: Any, capabilities: dict[str, Capability]) -> tuple
         aid = item["id"]
         if not isinstance(aid, str) or not aid.isidentifier():
             raise r.fail(f"actions[{i}].id", "action ids are lower-case identifiers")
-        if item["to"] not in (2, 3, 4, 5) or isinstance(item["to"], bool):
-            raise r.fail(f"actions.{aid}.to", "must be the level the move reaches, 2-5")
+        r.level_number(item["to"], f"actions.{aid}.to", top, lowest=2)
         if item["capability"] not in capabilities:
             raise r.fail(f"actions.{aid}.capability", f"unknown capability {item['capability']!r}")
         result.append(Action(aid, item["to"], item["capability"], r.text(item["text"], f"actions.{aid}.text"),
@@ -163,39 +159,31 @@ def _fallback(r: Reader, data: Any, key: str, kb: Knowledge, trigger: bool) -> F
     diagnostic, stressed = item.get("diagnostic"), item.get("stressed_at")
     if trigger and diagnostic not in kb.diagnostics:
         raise r.fail(f"{key}.diagnostic", f"unknown diagnostic code {diagnostic!r}")
-    if trigger and stressed not in (2, 3, 4, 5):
-        raise r.fail(f"{key}.stressed_at", "must be a level 2-5")
+    if trigger:
+        r.level_number(stressed, f"{key}.stressed_at", kb.top, lowest=2)
     return Fallback(r.text(item["title"], f"{key}.title"), r.text(item["advice"], f"{key}.advice"),
                     r.text(item["cites"], f"{key}.cites"), diagnostic, stressed)
 
 
-def _milestones(r: Reader, data: Any) -> dict[int, Milestone]:
+def _milestones(r: Reader, data: Any, top: int) -> dict[int, Milestone]:
     if not isinstance(data, dict):
-        raise r.fail("milestones", "must be a mapping of levels 2-5")
+        raise r.fail("milestones", f"must be a mapping of levels 2-{top}")
     result = {}
     for level, item in data.items():
         key = f"milestones.{level}"
-        if level not in (2, 3, 4, 5) or isinstance(level, bool):
-            raise r.fail(key, "must be a level 2-5")
+        r.level_number(level, key, top, lowest=2)
         item = r.mapping(item, key, {"text", "cites"})
         result[level] = Milestone(level, r.text(item["text"], f"{key}.text"), r.text(item["cites"], f"{key}.cites"))
     return dict(sorted(result.items()))
 
 
-def load_transitions(path: Path = TRANSITIONS_FILE, kb: Knowledge | None = None) -> Transitions:
-    """Read and validate a transitions file against the knowledge base's facts and diagnostic codes."""
-    kb = kb or knowledge()
-    r = Reader(path)
+def load_transitions(path: Path, kb: Knowledge, problems: list[KnowledgeError] | None = None) -> Transitions:
+    """Read and validate a transitions file against the model's facts, levels and diagnostic codes."""
+    r = Reader(path, kb.languages, problems, path.parent)
     top = r.mapping(r.data, "(top)", {"capabilities", "actions", "fallbacks", "milestones"})
     capabilities = _capabilities(r, top["capabilities"], kb)
-    fallbacks = r.mapping(top["fallbacks"], "fallbacks", {"complacency", "lapse"})
-    return Transitions(capabilities, _actions(r, top["actions"], capabilities),
-                       _fallback(r, fallbacks["complacency"], "fallbacks.complacency", kb, trigger=True),
+    fallbacks = r.mapping(top["fallbacks"], "fallbacks", {"risk", "lapse"})
+    return Transitions(capabilities, _actions(r, top["actions"], capabilities, kb.top),
+                       _fallback(r, fallbacks["risk"], "fallbacks.risk", kb, trigger=True),
                        _fallback(r, fallbacks["lapse"], "fallbacks.lapse", kb, trigger=False),
-                       _milestones(r, top["milestones"]))
-
-
-@lru_cache(maxsize=1)
-def transitions() -> Transitions:
-    """The bundled transitions, loaded once per process."""
-    return load_transitions()
+                       _milestones(r, top["milestones"], kb.top))

@@ -1,4 +1,4 @@
-"""The rule base: conditions as data (rules.yaml), loaded into inspectable specs and compiled into experta."""
+"""The rule base: conditions as data (a model's rules.yaml), loaded into inspectable specs and compiled into experta."""
 
 from rules.model import (
     Condition,
@@ -7,7 +7,6 @@ from rules.model import (
     RuleBase,
     StepRule,
     load_rulebase,
-    rulebase,
 )
 
 __all__ = [
@@ -17,5 +16,4 @@ __all__ = [
     "RuleBase",
     "StepRule",
     "load_rulebase",
-    "rulebase",
 ]

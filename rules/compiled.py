@@ -81,12 +81,13 @@ def _indicator(rule: IndicatorRule, salience: int) -> Any:
         _action(rule.name, lambda: Indicator(level=rule.level, id=rule.concludes)))
 
 
-def _step(rule: StepRule, salience: int) -> Any:
+def _step(rule: StepRule, salience: int, top: int, step_by_step: bool) -> Any:
     n = rule.level
     if rule.kind == "floor":
         return experta.Rule(experta.InitialFact(), salience=salience)(_action(rule.name, lambda: Reached(level=1)))
     if rule.kind == "conclude":
-        patterns = [Reached(level=n)] + ([experta.NOT(Reached(level=n + 1))] if n < 5 else [])
+        higher = range(n + 1, min(n + 1, top) + 1) if step_by_step else range(n + 1, top + 1)
+        patterns = [Reached(level=n)] + [experta.NOT(Reached(level=m)) for m in higher]
         return experta.Rule(*patterns, salience=CONCLUDE_SALIENCE)(
             _action(rule.name, lambda: Concluded(level=n)))
     made = {"criteria": lambda: Criteria(level=n), "reach": lambda: Reached(level=n)}[rule.kind]
@@ -113,7 +114,7 @@ def compile_engine(rules: RuleBase) -> type:
     for i, r in enumerate(rules.indicators):
         namespace[r.name] = _indicator(r, INDICATOR_SALIENCE - i)
     for i, s in enumerate(rules.steps):
-        namespace[s.name] = _step(s, STEP_SALIENCE - i)
+        namespace[s.name] = _step(s, STEP_SALIENCE - i, rules.top, rules.step_by_step)
     for i, d in enumerate(rules.diagnostics):
         namespace[d.name] = _diagnostic(d, rules, DIAGNOSTIC_SALIENCE - i)
     return type("CompiledBrandaEngine", (experta.KnowledgeEngine,), namespace)

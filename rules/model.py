@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
-from knowledge.loader import Knowledge, KnowledgeError, Reader, Text, knowledge
+from knowledge.loader import Knowledge, KnowledgeError, Reader, Text
 
-RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
-_CONDITION = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=)\s*([1-5])\s*$")
+_CONDITION = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=)\s*([0-9]+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -21,6 +20,8 @@ class Condition:
     fact: str
     op: str  # ">=" or "<="
     threshold: int
+    low: int = 1  # the scale the condition is on
+    high: int = 5
 
     def holds(self, value: int | None) -> bool:
         if value is None:
@@ -29,8 +30,8 @@ class Condition:
 
     @property
     def bounds(self) -> tuple[int, int]:
-        """The values 1..5 that satisfy the condition, as (lowest, highest)."""
-        return (self.threshold, 5) if self.op == ">=" else (1, self.threshold)
+        """The answers on the scale that satisfy the condition, as (lowest, highest)."""
+        return (self.threshold, self.high) if self.op == ">=" else (self.low, self.threshold)
 
     @property
     def needed(self) -> str:
@@ -104,6 +105,21 @@ class RuleBase:
     steps: tuple[StepRule, ...]
     diagnostics: tuple[DiagnosticRule, ...]
 
+    top: int = 5  # the highest level
+    low: int = 1  # the scale
+    high: int = 5
+    step_by_step: bool = True  # level N counts only when level N-1 is reached
+
+    @property
+    def levels(self) -> range:
+        """Every level, 1 to the top."""
+        return range(1, self.top + 1)
+
+    @property
+    def scale(self) -> range:
+        """Every answer on the scale."""
+        return range(self.low, self.high + 1)
+
     @property
     def rules(self) -> tuple[IndicatorRule | StepRule | DiagnosticRule, ...]:
         return (*self.indicators, *self.steps, *self.diagnostics)
@@ -116,7 +132,7 @@ class RuleBase:
 
     @cached_property
     def _by_level(self) -> dict[int, tuple[IndicatorRule, ...]]:
-        return {n: tuple(r for r in self.indicators if r.level == n) for n in range(1, 6)}
+        return {n: tuple(r for r in self.indicators if r.level == n) for n in self.levels}
 
     @cached_property
     def _conditions_by_level(self) -> dict[int, tuple[tuple[IndicatorRule, Condition], ...]]:
@@ -140,7 +156,7 @@ class RuleBase:
         classes = {}
         for fact, bounds in tests.items():
             groups: dict[tuple[bool, ...], list[int]] = {}
-            for v in range(1, 6):
+            for v in self.scale:
                 groups.setdefault(tuple(lo <= v <= hi for lo, hi in bounds), []).append(v)
             classes[fact] = tuple(tuple(g) for g in groups.values())
         return classes
@@ -155,85 +171,96 @@ class RuleBase:
     def majority_holds(self, level: int, facts: Mapping[str, int]) -> bool:
         """More than half of level `level`'s own conditions hold on `facts`."""
         bounds = self.bounds_by_level[level]
-        return 2 * sum(lo <= facts.get(fact, 0) <= hi for fact, lo, hi in bounds) > len(bounds)
+        return 2 * sum(lo <= facts.get(fact, -1) <= hi for fact, lo, hi in bounds) > len(bounds)
 
 
 def _conditions(r: Reader, items: object, key: str, kb: Knowledge) -> tuple[Condition, ...]:
+    example = f"'{next(iter(kb.facts), 'fact')} >= {kb.high - 1}'"
     if not isinstance(items, list):
-        raise r.fail(key, "must be a list of conditions like 'cx_ownership >= 4'")
+        raise r.fail(key, f"must be a list of conditions like {example}")
     result = []
     for i, text in enumerate(items):
         m = _CONDITION.match(text) if isinstance(text, str) else None
-        if not m:
-            raise r.fail(f"{key}[{i}]", f"{text!r} is not 'fact >= N' or 'fact <= N' with N in 1-5")
+        if not m or not kb.low <= int(m.group(3)) <= kb.high:
+            raise r.fail(f"{key}[{i}]", f"{text!r} is not 'fact >= N' or 'fact <= N' with N on the scale "
+                                        f"{kb.low}-{kb.high}")
         if m.group(1) not in kb.facts:
             raise r.fail(f"{key}[{i}]", f"unknown fact {m.group(1)!r}")
-        result.append(Condition(m.group(1), m.group(2), int(m.group(3))))
+        result.append(Condition(m.group(1), m.group(2), int(m.group(3)), kb.low, kb.high))
     return tuple(result)
 
 
-def _step_rules(indicators: tuple[IndicatorRule, ...], cites: Text) -> tuple[StepRule, ...]:
+def _step_rules(indicators: tuple[IndicatorRule, ...], cites: Text, top: int, step_by_step: bool
+                ) -> tuple[StepRule, ...]:
+    """The ladder's rules: level 1 is the floor; a level's criteria are all its indicators; reach; conclude."""
     steps = [StepRule("level_1_floor", "floor", 1, (), cites)]
-    for n in range(2, 6):
+    for n in range(2, top + 1):
         own = tuple(r.concludes for r in indicators if r.level == n)
+        below = (f"reached:{n - 1}",) if step_by_step else ()
         steps.append(StepRule(f"criteria_level_{n}", "criteria", n, own, cites))
-        steps.append(StepRule(f"reach_level_{n}", "reach", n, (f"criteria:{n}", f"reached:{n - 1}"), cites))
-    for n in range(1, 6):
+        steps.append(StepRule(f"reach_level_{n}", "reach", n, (f"criteria:{n}", *below), cites))
+    for n in range(1, top + 1):
         steps.append(StepRule(f"conclude_level_{n}", "conclude", n, (f"reached:{n}",), cites))
     return tuple(steps)
 
 
-def load_rulebase(path: Path = RULES_FILE, kb: Knowledge | None = None) -> RuleBase:
-    """Read and validate rules.yaml against the knowledge base's facts and diagnostic codes."""
-    kb = kb or knowledge()
-    r = Reader(path)
-    top = r.mapping(r.data, "(top)", {"indicators", "steps", "diagnostics"})
-    items = r.items(top["indicators"], "indicators")
-    names = [i.get("rule") if isinstance(i, dict) else None for i in items]
-    indicators = []
-    for i, item in enumerate(items):
+def load_rulebase(path: Path, kb: Knowledge, problems: list[KnowledgeError] | None = None) -> RuleBase:
+    """Read and validate a rules.yaml against the model's facts, levels, scale and diagnostic codes."""
+    r = Reader(path, kb.languages, problems, path.parent)
+    top = r.mapping(r.data, "(top)", {"indicators", "ladder", "diagnostics"})
+    levels, names = kb.top, []
+
+    def indicator(i: int, item: object) -> IndicatorRule:
         item = r.mapping(item, f"indicators[{i}]", {"rule", "level", "when", "title", "cites", "threshold"})
         name = item["rule"]
-        if not isinstance(name, str) or not name.startswith("ind_"):
-            raise r.fail(f"indicators[{i}].rule", "indicator rule names start with 'ind_'")
-        if item["level"] not in (2, 3, 4, 5):
-            raise r.fail(f"{name}.level", "must be 2-5 (level 1 is the floor)")
-        indicators.append(IndicatorRule(name, item["level"], _conditions(r, item["when"], f"{name}.when", kb),
-                                        r.text(item["title"], f"{name}.title"),
-                                        r.text(item["cites"], f"{name}.cites"),
-                                        r.text(item["threshold"], f"{name}.threshold")))
-    for n in range(2, 6):
+        if not isinstance(name, str) or not name.startswith("ind_") or not name.isidentifier():
+            raise r.fail(f"indicators[{i}].rule", "indicator rule names are identifiers starting with 'ind_'")
+        names.append(name)
+        level = r.level_number(item["level"], f"{name}.level", levels, lowest=2)
+        when = _conditions(r, item["when"], f"{name}.when", kb)
+        if not when:
+            raise r.fail(f"{name}.when", "an indicator needs at least one condition")
+        return IndicatorRule(name, level, when, r.text(item["title"], f"{name}.title"),
+                             r.text(item["cites"], f"{name}.cites"), r.text(item["threshold"], f"{name}.threshold"))
+
+    indicators = tuple(r.each(r.items(top["indicators"], "indicators"), indicator))
+    for n in range(2, levels + 1):
         if not any(ind.level == n for ind in indicators):
-            raise r.fail("indicators", f"level {n} has no indicator")
-    steps_data = r.mapping(top["steps"], "steps", {"cites"})
-    steps = _step_rules(tuple(indicators), r.text(steps_data["cites"], "steps.cites"))
-    diagnostics = []
-    for i, item in enumerate(r.items(top["diagnostics"], "diagnostics")):
+            r.attempt(lambda n=n: _raise(r.fail("indicators", f"level {n} has no indicator")))
+    ladder = r.mapping(top["ladder"], "ladder", {"cites", "step_by_step"})
+    if not isinstance(ladder["step_by_step"], bool):
+        raise r.fail("ladder.step_by_step", "must be true (a level counts only when the one below it is reached) "
+                                            "or false")
+    steps = _step_rules(indicators, r.text(ladder["cites"], "ladder.cites"), levels, ladder["step_by_step"])
+
+    def diagnostic(i: int, item: object) -> DiagnosticRule:
         item = r.mapping(item, f"diagnostics[{i}]", {"rule", "code", "at_levels", "cites", "threshold"},
                          frozenset({"when", "majority_of_level"}))
         name = item["rule"]
         names.append(name)
         if item["code"] not in kb.diagnostics:
             raise r.fail(f"{name}.code", f"unknown diagnostic code {item['code']!r}")
-        levels = item["at_levels"]
-        if not isinstance(levels, list) or not levels or not set(levels) <= {1, 2, 3, 4, 5}:
-            raise r.fail(f"{name}.at_levels", "must be a non-empty list of levels 1-5")
+        at = item["at_levels"]
+        if not isinstance(at, list) or not at:
+            raise r.fail(f"{name}.at_levels", f"must be a non-empty list of levels 1-{levels}")
+        for j, n in enumerate(at):
+            r.level_number(n, f"{name}.at_levels[{j}]", levels)
         majority = item.get("majority_of_level")
-        if majority is not None and majority not in (2, 3, 4, 5):
-            raise r.fail(f"{name}.majority_of_level", "must be a level 2-5")
-        diagnostics.append(DiagnosticRule(name, item["code"], frozenset(levels),
-                                          _conditions(r, item.get("when", []), f"{name}.when", kb),
-                                          majority, r.text(item["cites"], f"{name}.cites"),
-                                          r.text(item["threshold"], f"{name}.threshold")))
-    r.unique(names, "rules")
-    return RuleBase(tuple(indicators), steps, tuple(diagnostics))
+        if majority is not None:
+            r.level_number(majority, f"{name}.majority_of_level", levels, lowest=2)
+        return DiagnosticRule(name, item["code"], frozenset(at), _conditions(r, item.get("when", []),
+                                                                           f"{name}.when", kb),
+                              majority, r.text(item["cites"], f"{name}.cites"),
+                              r.text(item["threshold"], f"{name}.threshold"))
+
+    diagnostics = tuple(r.each(r.items(top["diagnostics"], "diagnostics"), diagnostic))
+    r.attempt(lambda: r.unique(names, "rules"))
+    return RuleBase(indicators, steps, diagnostics, levels, kb.low, kb.high, ladder["step_by_step"])
 
 
-@lru_cache(maxsize=1)
-def rulebase() -> RuleBase:
-    """The bundled rule base, loaded once per process."""
-    return load_rulebase()
+def _raise(error: KnowledgeError) -> None:
+    raise error
 
 
 __all__ = ["Condition", "DiagnosticRule", "IndicatorRule", "KnowledgeError", "RuleBase", "StepRule",
-           "load_rulebase", "rulebase"]
+           "load_rulebase"]

@@ -1,0 +1,181 @@
+"""The one fast evaluator: the rule data compiled to bit masks, giving what experta gives, in plain Python.
+
+Each distinct condition is one bit; a profile is the int of the bits of every condition it satisfies (an
+unknown fact satisfies none). From that one mask the same semantics as the compiled experta rules gives the
+level, the diagnostic codes (`outcome`, remembered per mask, which the unknown-fact analysis asks thousands of
+times) and the full firing record in experta's order (`run`). experta stays the engine of record; the
+differential tests prove the two agree, firing for firing, on every model the tests load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rules.model import Condition, DiagnosticRule, RuleBase
+from rules.trace import Firing, Run
+
+MEMO_LIMIT = 16_384  # outcomes remembered before the memo starts afresh (bounds a worker's memory)
+
+
+@dataclass(frozen=True)
+class _Diagnostic:
+    rule: DiagnosticRule
+    code_bit: int
+    when: int
+    majority: tuple[int, ...]  # one bit per condition of the counted level (empty: no majority test)
+    majority_mask: int  # the same bits as one mask when they are all distinct (counting is then a popcount)
+
+
+class FastEngine:
+    """The rule base as masks: `mask` a profile, `outcome` of a mask, `evaluate` and `run` a profile."""
+
+    def __init__(self, rules: RuleBase) -> None:
+        self.rules = rules
+        bit: dict[tuple[str, int, int], int] = {}
+        for c in [c for r in rules.indicators for c in r.when] + [c for d in rules.diagnostics for c in d.when]:
+            bit.setdefault((c.fact, *c.bounds), 1 << len(bit))
+        self._bit = bit
+        self.value_bits: dict[str, dict[int, int]] = {}  # fact -> answer -> the bits it sets
+        for (fact, lo, hi), b in bit.items():
+            bits = self.value_bits.setdefault(fact, dict.fromkeys(rules.scale, 0))
+            for v in range(lo, hi + 1):
+                bits[v] |= b
+        self.fact_bits = {fact: _union(bits.values()) for fact, bits in self.value_bits.items()}
+        self.indicators = tuple((r, self._of(r.when)) for r in rules.indicators)
+        self.level_masks = {n: self._of(c for _, c in rules.conditions_of(n)) for n in rules.levels}
+        self.level_bits = rules.top.bit_length()
+        self.codes = tuple(dict.fromkeys(d.code for d in rules.diagnostics))
+        diagnostics = []
+        for d in rules.diagnostics:
+            majority = tuple(self._bit[(c.fact, *c.bounds)] for _, c in rules.conditions_of(d.majority_of_level)) \
+                if d.majority_of_level else ()
+            together = _union(majority)
+            diagnostics.append(_Diagnostic(d, 1 << (self.level_bits + self.codes.index(d.code)), self._of(d.when),
+                                           majority, together if together.bit_count() == len(majority) else 0))
+        self._diagnostics = tuple(diagnostics)
+        self._memo: dict[int, int] = {}
+
+    def _of(self, conditions: object) -> int:
+        mask = 0
+        for c in conditions:  # type: ignore[attr-defined]
+            mask |= self._bit[(c.fact, *c.bounds)]
+        return mask
+
+    def mask(self, facts: Mapping[str, int]) -> int:
+        """The bits of every condition `facts` satisfy (an unknown fact satisfies none)."""
+        mask = 0
+        for fact, value in facts.items():
+            bits = self.value_bits.get(fact)
+            if bits is not None:
+                mask |= bits[value]
+        return mask
+
+    def level(self, mask: int) -> int:
+        """The concluded level: the highest whose own conditions hold (and, step by step, every one below)."""
+        level = 1
+        for n in range(2, self.rules.top + 1):
+            if mask & self.level_masks[n] == self.level_masks[n]:
+                level = n
+            elif self.rules.step_by_step:
+                break
+        return level
+
+    def _fires(self, d: _Diagnostic, mask: int, level: int) -> bool:
+        if level not in d.rule.at_levels or mask & d.when != d.when:
+            return False
+        if not d.majority:
+            return True
+        met = (mask & d.majority_mask).bit_count() if d.majority_mask else sum(1 for b in d.majority if mask & b)
+        return 2 * met > len(d.majority)
+
+    def outcome(self, mask: int) -> int:
+        """The level (the low bits) and the diagnostic codes (one bit each above them) the rules conclude."""
+        found = self._memo.get(mask)
+        if found is not None:
+            return found
+        level = self.level(mask)
+        result = level
+        for d in self._diagnostics:
+            if self._fires(d, mask, level):
+                result |= d.code_bit
+        if len(self._memo) >= MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[mask] = result
+        return result
+
+    def decode(self, outcome: int) -> tuple[int, frozenset[str]]:
+        """(level, codes) from an outcome."""
+        return (outcome & ((1 << self.level_bits) - 1),
+                frozenset(code for i, code in enumerate(self.codes) if outcome >> (self.level_bits + i) & 1))
+
+    def evaluate(self, facts: Mapping[str, int]) -> tuple[int, frozenset[str]]:
+        """(level, diagnostic codes) exactly as the compiled experta rules conclude them."""
+        return self.decode(self.outcome(self.mask(facts)))
+
+    def run(self, facts: Mapping[str, int]) -> Run:
+        """The full firing record the experta engine produces for `facts`, in its order."""
+        rules, mask = self.rules, self.mask(facts)
+        firings: list[Firing] = []
+        held: dict[int, list[str]] = {n: [] for n in rules.levels}
+        for r, need in self.indicators:
+            if mask & need == need:
+                firings.append(Firing(r.name, {c.fact: facts[c.fact] for c in r.when}, (), (r.concludes,)))
+                held[r.level].append(r.concludes)
+        firings.append(Firing("level_1_floor", {}, (), ("reached:1",)))
+        level = 1
+        for n in range(2, rules.top + 1):
+            if len(held[n]) != len(rules.indicators_of(n)):
+                continue
+            firings.append(Firing(f"criteria_level_{n}", {}, tuple(held[n]), (f"criteria:{n}",)))
+            if not rules.step_by_step:
+                firings.append(Firing(f"reach_level_{n}", {}, (f"criteria:{n}",), (f"reached:{n}",)))
+                level = n
+            elif level == n - 1:
+                firings.append(Firing(f"reach_level_{n}", {}, (f"reached:{n - 1}", f"criteria:{n}"),
+                                      (f"reached:{n}",)))
+                level = n
+        firings.append(Firing(f"conclude_level_{level}", {}, (f"reached:{level}",), (f"level:{level}",)))
+        diagnoses = []
+        for d in self._diagnostics:
+            if self._fires(d, mask, level):
+                rule = d.rule
+                tested = [c.fact for c in rule.when]
+                if rule.majority_of_level:
+                    tested += [c.fact for _, c in rules.conditions_of(rule.majority_of_level)
+                               if c.holds(facts.get(c.fact))]
+                because = {name: facts[name] for name in dict.fromkeys(tested) if name in facts}
+                firings.append(Firing(rule.name, because, (f"level:{level}",), (rule.concludes,)))
+                diagnoses.append((rule.code, rule.name))
+        return Run(level, tuple(firings), tuple(diagnoses))
+
+
+def _union(bits: object) -> int:
+    mask = 0
+    for b in bits:  # type: ignore[attr-defined]
+        mask |= b
+    return mask
+
+
+_ENGINES: dict[int, tuple[RuleBase, FastEngine]] = {}
+
+
+def fast_engine(rules: RuleBase) -> FastEngine:
+    """The fast evaluator of `rules`, compiled once per rule base."""
+    found = _ENGINES.get(id(rules))
+    if found is None or found[0] is not rules:
+        found = _ENGINES[id(rules)] = (rules, FastEngine(rules))
+    return found[1]
+
+
+def evaluate(rules: RuleBase, facts: Mapping[str, int]) -> tuple[int, frozenset[str]]:
+    """(level, diagnostic codes) of `facts` on the fast evaluator."""
+    return fast_engine(rules).evaluate(facts)
+
+
+def trace(rules: RuleBase, facts: Mapping[str, int]) -> Run:
+    """The firing record of `facts` on the fast evaluator (experta's, exactly)."""
+    return fast_engine(rules).run(facts)
+
+
+__all__ = ["Condition", "FastEngine", "evaluate", "fast_engine", "trace"]
