@@ -1,4 +1,4 @@
-"""The one error type for bad input: its message is the single line the user sees."""
+"""branda's errors, one family: bad input, a bad model, an inconsistent plan; each message is one line."""
 
 from __future__ import annotations
 
@@ -19,7 +19,11 @@ def shown(text: str, limit: int = SHOWN_CHARS) -> str:
     return repr(cut)
 
 
-class InputError(Exception):
+class BrandaError(Exception):
+    """The root of branda's own errors (networkx's `NetworkXException` is the model): catch this to catch them all."""
+
+
+class InputError(BrandaError):
     """Bad user input (file, fact, value or option); the message names the source, the fact and what is allowed."""
 
     def __init__(self, source: str, problem: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from expert.assess import Assessment, Gap, assess, gaps
 from expert.engine import Session, session
+from expert.errors import BrandaError
 from expert.profile import Profile
 from expert.render import gap_line
 from expert.serialize import gap_json
@@ -25,7 +26,7 @@ from rules.model import Condition, RuleBase
 MAX_ALTERNATIVES = 5
 
 
-class PlanError(RuntimeError):
+class PlanError(BrandaError, RuntimeError):
     """An internal inconsistency: a change set the conditions promise does not reach its level in the engine."""
 
 

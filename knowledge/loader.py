@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from expert.errors import BrandaError
 from knowledge.yamlio import load_yaml_file
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent  # the product's own texts (texts*.yaml) live here
 T = TypeVar("T")
 
 
-class KnowledgeError(Exception):
+class KnowledgeError(BrandaError):
     """A model file is malformed; the message names the file and the key."""
 
     def __init__(self, file: str, key: str, problem: str) -> None:

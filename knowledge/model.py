@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from expert.errors import BrandaError
 from knowledge.loader import (
     KNOWLEDGE_DIR,
     DiagnosticDef,
@@ -35,7 +36,7 @@ MODEL_FILES = ("model.yaml", "levels.yaml", "facts.yaml", "diagnostics.yaml", "r
 T = TypeVar("T")
 
 
-class ModelError(Exception):
+class ModelError(BrandaError):
     """A model directory with problems: every one of them, each `FILE: KEY: problem`."""
 
     def __init__(self, directory: Path, problems: list[KnowledgeError]) -> None:
