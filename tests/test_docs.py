@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import EXAMPLE_FILES, EXAMPLES, MODEL, ROOT
 
 from cli import cli
-from knowledge.loader import knowledge
-from rules.model import rulebase
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(cli.commands)
@@ -36,13 +35,13 @@ def test_the_readme_quick_start_has_exactly_two_commands():
 
 
 def test_every_fact_of_the_vocabulary_is_in_the_readme():
-    for name, fact in knowledge().facts.items():
+    for name, fact in MODEL.facts.items():
         assert f"| `{name}` | {fact.polarity} |" in README
 
 
 def test_the_readme_level_tables_are_the_rules_the_engine_runs():
     documented = dict(re.findall(r"^\| `(ind_\w+)` \| (.+?) \|", README, re.M))
-    running = {r.name: ", ".join(f"`{c}`" for c in r.when) for r in rulebase().indicators}
+    running = {r.name: ", ".join(f"`{c}`" for c in r.when) for r in MODEL.rules.indicators}
     assert documented == running
 
 
@@ -50,3 +49,42 @@ def test_version(runner):
     result = runner.invoke(cli, ["--version"])
     assert result.exit_code == 0
     assert result.output.startswith("branda, version ")
+
+
+def _examples_table() -> dict[str, tuple[int, list[str]]]:
+    section = README.split("`examples/` holds a realistic profile", 1)[1].split("\n\n", 2)[1]
+    table = {}
+    for names, level, codes in re.findall(r"^\| (`.+?`) \| (\d) \| (.+?) \|$", section, re.M):
+        for name in re.findall(r"`([^`]+)`", names):
+            table[name] = (int(level), [] if codes == "—" else codes.split(", "))
+    return table
+
+
+def test_the_readme_examples_table_is_every_example_profile_with_its_level_and_diagnostics(runner):
+    table = _examples_table()
+    assert sorted(table) == [p.name for p in EXAMPLE_FILES]
+    for path in EXAMPLE_FILES:
+        got = json.loads(runner.invoke(cli, ["assess", str(path), "--format", "json"]).output)
+        level, codes = table[path.name]
+        assert (got["level"], sorted(d["code"] for d in got["diagnostics"])) == (level, sorted(codes)), path.name
+
+
+def test_the_readme_names_every_examples_subfolder_and_what_it_claims_holds(runner):
+    folders = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir())
+    assert folders == ["respondents", "scenarios", "surveys"]
+    beside = README.split("Beside them, the README's other examples:", 1)[1].split("\n\n", 1)[0]
+    assert all(f"`{name}/" in beside for name in folders)
+    # "three of one hotel group who disagree on four facts"
+    respondents = sorted(str(p) for p in (EXAMPLES / "respondents").iterdir())
+    got = json.loads(runner.invoke(cli, ["assess", *respondents, "--format", "json"]).output)
+    (disagree,) = [d for d in got["diagnostics"] if d["code"] == "respondents_disagree"]
+    assert len(respondents) == 3 and len(disagree["facts"]) == 4
+    assert "hotel group who disagree on four facts" in " ".join(README.split())
+    # "eight organisations from level 1 to level 5, two of them stuck at level 2, one at risk of falling back
+    # and one answered only in part"
+    result = runner.invoke(cli, ["batch", str(EXAMPLES / "surveys" / "survey.csv"), "--format", "json"])
+    summary = json.loads(result.output)
+    assert result.exit_code == 0 and summary["organisations"] == 8, summary
+    assert {x["level"] for x in summary["levels"] if x["organisations"]} == {1, 2, 3, 4, 5}
+    count = {x["code"]: x["organisations"] for x in summary["diagnostics"]}
+    assert (count["stuck_at_level_2"], count["regression_risk"], count["incomplete_profile"]) == (2, 1, 1)
