@@ -98,6 +98,6 @@ def to_dot(graph: nx.DiGraph) -> str:
 
 def graph_json(graph: nx.DiGraph) -> dict[str, Any]:
     """The graph as networkx node-link data (edges under "edges"), ready for json.dumps."""
-    import networkx as nx
+    from expert.nx_compat import node_link  # edges under "edges" on networkx 3.2 and later
 
-    return nx.node_link_data(graph, edges="edges")
+    return node_link(graph)

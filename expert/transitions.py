@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from expert.nx_compat import node_link
 from knowledge.model import Model
 from knowledge.transitions import Action, Transitions
 from rules.model import Condition, DiagnosticRule, IndicatorRule
@@ -160,15 +161,6 @@ def _scalar_copy(model: Model, g: nx.DiGraph, lang: str) -> nx.DiGraph:
     return flat
 
 
-def _node_link(g: nx.DiGraph) -> dict[str, Any]:
-    import networkx as nx
-
-    try:
-        return dict(nx.node_link_data(g, edges="edges"))
-    except TypeError:  # networkx < 3.4 names the keyword `link`
-        return dict(nx.node_link_data(g, link="edges"))  # type: ignore[call-arg]
-
-
 def _quote_dot(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -236,7 +228,7 @@ def render_graph(model: Model, fmt: str, lang: str = "en") -> str:
     import networkx as nx
 
     if fmt == "json":
-        return json.dumps(_node_link(transition_graph(model, lang)), ensure_ascii=False, indent=2)
+        return json.dumps(node_link(transition_graph(model, lang)), ensure_ascii=False, indent=2)
     if fmt == "graphml":
         return "\n".join(nx.generate_graphml(_scalar_copy(model, transition_graph(model, lang), lang)))
     if fmt == "dot":
