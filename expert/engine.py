@@ -8,7 +8,7 @@ from typing import Any
 
 from rules.compiled import Concluded, Diagnosis, Org, compile_engine
 from rules.experta_compat import experta
-from rules.model import DiagnosticRule, IndicatorRule, RuleBase
+from rules.model import DiagnosticRule, IndicatorRule, RuleBase, per_rulebase
 from rules.trace import Firing, Run
 
 # experta.agenda and experta.abstract are loaded by experta itself (through rules.experta_compat);
@@ -127,12 +127,4 @@ def _matched_values(spec: Any, org: Any, rules: RuleBase) -> dict[str, int]:
     return {name: org[name] for name in dict.fromkeys(tested) if name in org}
 
 
-_SESSIONS: dict[int, tuple[RuleBase, Session]] = {}
-
-
-def session(rules: RuleBase) -> Session:
-    """The engine session of a rule base, compiled on first use and reused after (one per rule base)."""
-    found = _SESSIONS.get(id(rules))
-    if found is None or found[0] is not rules:
-        found = _SESSIONS[id(rules)] = (rules, Session(rules))
-    return found[1]
+session = per_rulebase(Session)  # the engine session of a rule base, compiled on first use, then reused

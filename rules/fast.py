@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rules.model import Condition, DiagnosticRule, RuleBase
+from rules.model import Condition, DiagnosticRule, RuleBase, per_rulebase
 from rules.trace import Firing, Run
 
 MEMO_LIMIT = 16_384  # outcomes remembered before the memo starts afresh (bounds a worker's memory)
@@ -157,15 +157,7 @@ def _union(bits: object) -> int:
     return mask
 
 
-_ENGINES: dict[int, tuple[RuleBase, FastEngine]] = {}
-
-
-def fast_engine(rules: RuleBase) -> FastEngine:
-    """The fast evaluator of `rules`, compiled once per rule base."""
-    found = _ENGINES.get(id(rules))
-    if found is None or found[0] is not rules:
-        found = _ENGINES[id(rules)] = (rules, FastEngine(rules))
-    return found[1]
+fast_engine = per_rulebase(FastEngine)  # the fast evaluator of a rule base, compiled once
 
 
 def evaluate(rules: RuleBase, facts: Mapping[str, int]) -> tuple[int, frozenset[str]]:

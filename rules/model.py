@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from knowledge.loader import Knowledge, KnowledgeError, Reader, Text
 
+T = TypeVar("T")
 _CONDITION = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=)\s*([0-9]+)\s*$")
 
 
@@ -260,6 +262,19 @@ def load_rulebase(path: Path, kb: Knowledge, problems: list[KnowledgeError] | No
 
 def _raise(error: KnowledgeError) -> None:
     raise error
+
+
+def per_rulebase(build: Callable[[RuleBase], T]) -> Callable[[RuleBase], T]:
+    """`build(rules)` made once per rule base and then reused (an engine compiled from it, say)."""
+    made: dict[int, tuple[RuleBase, T]] = {}
+
+    def get(rules: RuleBase) -> T:
+        found = made.get(id(rules))
+        if found is None or found[0] is not rules:
+            found = made[id(rules)] = (rules, build(rules))
+        return found[1]
+
+    return get
 
 
 __all__ = ["Condition", "DiagnosticRule", "IndicatorRule", "KnowledgeError", "RuleBase", "StepRule",
