@@ -9,7 +9,7 @@ from typing import Any
 from expert.assess import Assessment, Gap, assess, gaps
 from expert.errors import InputError
 from expert.profile import Profile
-from expert.render import answers_text, assessment_text, facts_inline, gap_line
+from expert.render import answers_text, assessment_text, facts_inline, gap_line, quoted
 from expert.serialize import assessment_json, firing_json, gap_json
 from knowledge.model import Model
 from rules.fast import evaluate
@@ -122,10 +122,6 @@ def _rule_level(rule: Any, firing: Firing) -> int | None:
     return concluded[0] if concluded else None
 
 
-def _quote(kb: Model, text: str, lang: str) -> str:
-    return kb.text("why_quote", lang, text=text.strip().strip("„“\"").strip())
-
-
 def _facts_line(kb: Model, rule: Any, because: dict[str, int], lang: str) -> str:
     return ", ".join(kb.text("why_fact_needs", lang, fact=k, value=v, needed=_needs(kb, rule, k))
                      for k, v in because.items())
@@ -192,7 +188,7 @@ def _chain_lines(kb: Model, firings: tuple[Firing, ...], lang: str) -> list[str]
         lines.append(f"{pad}{kb.text('why_concludes', lang)}: "
                      + "; ".join(concludes_text(kb, c, lang) for c in f.concludes))
         cite = rule.cites(lang)
-        shown = kb.text("why_as_in_step", lang, step=cited[cite]) if cite in cited else _quote(kb, cite, lang)
+        shown = kb.text("why_as_in_step", lang, step=cited[cite]) if cite in cited else quoted(kb, cite, lang)
         lines.append(f"{pad}{kb.text('article', lang)}: {shown}")
         cited.setdefault(cite, n)
         made.update((c, n) for c in f.concludes)
@@ -243,9 +239,9 @@ def _diagnostic_lines(a: Assessment, kb: Model, lang: str) -> list[str]:
             lines.append(f"      {said}")
             if firing.because:
                 lines.append(f"        {kb.text('why_facts', lang)}: {_facts_line(kb, rule, firing.because, lang)}")
-            lines.append(f"        {kb.text('article', lang)}: {_quote(kb, rule.cites(lang), lang)}")
+            lines.append(f"        {kb.text('article', lang)}: {quoted(kb, rule.cites(lang), lang)}")
         lines += [f"      {kb.text('advice', lang)}: {info.advice(lang)}",
-                  f"        {kb.text('article', lang)}: {_quote(kb, info.source(lang), lang)}"]
+                  f"        {kb.text('article', lang)}: {quoted(kb, info.source(lang), lang)}"]
     return lines
 
 

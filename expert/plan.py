@@ -16,7 +16,7 @@ from expert.assess import Assessment, Gap, assess, gaps
 from expert.engine import Session, session
 from expert.errors import BrandaError
 from expert.profile import Profile
-from expert.render import gap_line
+from expert.render import gap_line, quoted
 from expert.serialize import gap_json
 from expert.transitions import Trigger, action_waves, complacency_triggers
 from knowledge.model import Model
@@ -193,7 +193,7 @@ def _level_is(kb: Model, n: int, lang: str) -> str:
 
 
 def _quote(kb: Model, text: str, lang: str) -> str:
-    return kb.text("plan_quote", lang, text=text.strip().strip("„“”\"").strip())
+    return quoted(kb, text, lang, "plan_quote")
 
 
 def change_json(c: Change) -> dict[str, Any]:

@@ -8,6 +8,11 @@ from expert.assess import Assessment, Gap
 from knowledge.model import Model
 
 
+def quoted(model: Model, text: str, lang: str, key: str = "why_quote") -> str:
+    """A sentence of the source in the language's quotation marks (text `key`), its own outer marks dropped."""
+    return model.text(key, lang, text=text.strip().strip("„“”\"").strip())
+
+
 def answers_text(model: Model, values: Iterable[int], lang: str) -> str:
     """Answers as a reader says them: "4", "4 or 5", "1, 2 or 3"."""
     shown = [str(v) for v in values]

@@ -79,6 +79,4 @@ def plain(text: str) -> str:
     return text.replace(_OPEN, "").replace(_CLOSE, "")
 
 
-def quote_text(text: str, lang: str) -> str:
-    inner = text.strip().strip("„“”\"").strip()
-    return f"„{inner}“" if lang == "lt" else f"“{inner}”"
+

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from expert.report_blocks import Block, Heading, Items, Para, Quote, plain, quote_text, segments
+from expert.render import quoted
+from expert.report_blocks import Block, Heading, Items, Para, Quote, plain, segments
 from knowledge.model import Model
 
 CSS = """
@@ -60,7 +61,7 @@ def _html_block(kb: Model, b: Block, lang: str) -> str:
         return f"<p{cls}>{_inline_html(b.text)}</p>"
     if isinstance(b, Quote):
         return (f'<blockquote><span class="label">{html.escape(kb.text("report_article", lang))}</span>'
-                f"{html.escape(quote_text(b.text, lang))}</blockquote>")
+                f"{html.escape(quoted(kb, b.text, lang, 'report_quote'))}</blockquote>")
     if isinstance(b, Items):
         lis = []
         for item in b.items:

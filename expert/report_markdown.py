@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from expert.report_blocks import Block, Heading, Items, Para, Quote, quote_text, segments
+from expert.render import quoted
+from expert.report_blocks import Block, Heading, Items, Para, Quote, segments
 from knowledge.model import Model
 
 _MD_SPECIAL = re.compile(r"[\\*_\[\]|]|^[#>+-]")
@@ -42,7 +43,8 @@ def _md_block(kb: Model, b: Block, lang: str) -> str:
     if isinstance(b, Para):
         return f"*{md_escape(b.text)}*" if b.kind in ("note", "wave") else md_escape(b.text)
     if isinstance(b, Quote):
-        return f"> *{md_escape(kb.text('report_article', lang))}:* {md_escape(quote_text(b.text, lang))}"
+        quote = quoted(kb, b.text, lang, "report_quote")
+        return f"> *{md_escape(kb.text('report_article', lang))}:* {md_escape(quote)}"
     if isinstance(b, Items):
         lines = []
         for item in b.items:
