@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import MODEL
 
 from expert.assess import assess
 from expert.profile import FORMATS, load_profile
@@ -58,13 +59,13 @@ def test_the_table_agrees_with_the_file_name(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(CLAIMS))
 def test_example_assesses_as_claimed(name: str) -> None:
     level, codes = CLAIMS[name]
-    result = assess(load_profile(EXAMPLES / name))
+    result = assess(MODEL, load_profile(MODEL, EXAMPLES / name))
     assert (result.level, set(result.codes)) == (level, codes)
 
 
 @pytest.mark.parametrize("name", sorted(CLAIMS))
 def test_example_names_the_organisation_and_date(name: str) -> None:
-    profile = load_profile(EXAMPLES / name)
+    profile = load_profile(MODEL, EXAMPLES / name)
     assert profile.organisation and profile.organisation.strip()
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", profile.assessed_on or "")
 
@@ -76,4 +77,4 @@ def test_example_opens_with_a_comment_saying_what_it_shows(name: str) -> None:
 
 @pytest.mark.parametrize("name", [n for n in sorted(CLAIMS) if "incomplete_profile" not in CLAIMS[n][1]])
 def test_complete_examples_answer_every_fact(name: str) -> None:
-    assert assess(load_profile(EXAMPLES / name)).unknown_facts == ()
+    assert assess(MODEL, load_profile(MODEL, EXAMPLES / name)).unknown_facts == ()

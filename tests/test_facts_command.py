@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import MODEL
 
 from cli import cli
-from knowledge.loader import knowledge
 
 
-@pytest.mark.parametrize("lang", ["en", "lt"])
+@pytest.mark.parametrize("lang", MODEL.languages)
 def test_every_fact_is_listed_with_its_polarity_and_question(runner, lang):
     result = runner.invoke(cli, ["facts", "--lang", lang])
     assert result.exit_code == 0
-    for name, fact in knowledge().facts.items():
+    for name, fact in MODEL.facts.items():
         assert f"\n{name} ({fact.polarity}, " in result.output
         assert fact.question(lang) in result.output
         assert fact.source(lang) in result.output
@@ -22,15 +22,15 @@ def test_every_fact_is_listed_with_its_polarity_and_question(runner, lang):
 
 def test_lithuanian_quotes_the_article_in_lithuanian_quotation_marks(runner):
     output = runner.invoke(cli, ["facts", "--lang", "lt"]).output
-    assert f"Straipsnis: „{knowledge().facts['customer_focus'].source.lt}“" in output
+    assert f"Straipsnis: „{MODEL.facts['customer_focus'].source.by_lang['lt']}“" in output
     assert "Skalė: 1 = visiškai netiesa; 2 = greičiau netiesa" in output
 
 
 def test_json_holds_the_vocabulary_in_both_languages(runner):
     data = json.loads(runner.invoke(cli, ["facts", "--format", "json"]).output)
-    assert [f["name"] for f in data["facts"]] == list(knowledge().facts)
-    assert set(data["scale"]) == {"1", "2", "3", "4", "5"}
+    assert [f["name"] for f in data["facts"]] == list(MODEL.facts)
+    assert set(data["scale"]) == {str(v) for v in MODEL.rules.scale}
     for item in data["facts"]:
-        fact = knowledge().facts[item["name"]]
+        fact = MODEL.facts[item["name"]]
         assert item["polarity"] == fact.polarity
-        assert item["questions"] == {"en": fact.question.en, "lt": fact.question.lt}
+        assert item["questions"] == {lang: fact.question.by_lang[lang] for lang in MODEL.languages}

@@ -10,17 +10,21 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, MODEL, ROOT
 
 from cli import cli
 from expert.transitions import action_waves, prerequisite_dag, transition_graph
-from knowledge.loader import KnowledgeError, knowledge
-from knowledge.transitions import TRANSITIONS_FILE, load_transitions, transitions
-from rules.model import rulebase
+from knowledge.loader import KnowledgeError
+from knowledge.model import BUNDLED
+from knowledge.transitions import load_transitions
+
+TRANSITIONS_FILE = BUNDLED / "transitions.yaml"
 
 ARTICLE = ROOT.parent / "shared" / "domain" / "source-article.lt.txt"
-FORWARD = [(n, n + 1) for n in range(1, 5)]
-FALLBACK = [(n, n - 1) for n in range(2, 6)]
+LEVELS = list(MODEL.rules.levels)  # 1..top
+ABOVE_ONE = LEVELS[1:]  # every level a move reaches, and every level that can fall back
+FORWARD = [(n, n + 1) for n in LEVELS[:-1]]
+FALLBACK = [(n, n - 1) for n in ABOVE_ONE]
 
 
 def edges_of(g: nx.DiGraph, kind: str) -> list[tuple[int, int]]:
@@ -32,17 +36,17 @@ def edges_of(g: nx.DiGraph, kind: str) -> list[tuple[int, int]]:
 
 @pytest.mark.parametrize("lang", ["en", "lt"])
 def test_the_graph_has_the_five_levels_with_their_names(lang):
-    g = transition_graph(lang)
-    kb = knowledge()
-    assert sorted(g.nodes) == [1, 2, 3, 4, 5]
+    g = transition_graph(MODEL, lang)
+    kb = MODEL
+    assert sorted(g.nodes) == LEVELS
     for n, data in g.nodes(data=True):
         assert data["level"] == n and isinstance(data["level"], int)
         assert (data["name"], data["name_en"], data["name_lt"]) == (
-            kb.level(n).name(lang), kb.level(n).name.en, kb.level(n).name.lt)
+            kb.level(n).name(lang), kb.level(n).name.by_lang["en"], kb.level(n).name.by_lang["lt"])
 
 
 def test_forward_edges_join_only_neighbours_and_every_level_above_one_can_fall_back():
-    g = transition_graph()
+    g = transition_graph(MODEL)
     assert edges_of(g, "forward") == FORWARD
     assert edges_of(g, "fallback") == FALLBACK
     assert g.number_of_edges() == len(FORWARD) + len(FALLBACK)
@@ -50,81 +54,82 @@ def test_forward_edges_join_only_neighbours_and_every_level_above_one_can_fall_b
 
 @pytest.mark.parametrize("start,end", FORWARD)
 def test_a_forward_move_requires_exactly_the_rule_conditions_of_the_level_it_reaches(start, end):
-    requires = transition_graph().edges[start, end]["requires"]
-    from_rules = [(c.fact, c.needed, r.name) for r, c in rulebase().conditions_of(end)]
+    requires = transition_graph(MODEL).edges[start, end]["requires"]
+    from_rules = [(c.fact, c.needed, r.name) for r, c in MODEL.rules.conditions_of(end)]
     assert [(x["fact"], x["needed"], x["rule"]) for x in requires] == from_rules
 
 
 @pytest.mark.parametrize("start,end", FORWARD)
 def test_a_forward_move_carries_the_articles_actions_for_it_in_both_languages(start, end):
-    actions = transition_graph("lt").edges[start, end]["actions"]
-    expected = transitions().actions_to(end)
+    actions = transition_graph(MODEL, "lt").edges[start, end]["actions"]
+    expected = MODEL.transitions.actions_to(end)
     assert sorted(a["id"] for a in actions) == sorted(a.id for a in expected)
     for item in actions:
         action = next(a for a in expected if a.id == item["id"])
-        assert (item["text"], item["text_en"], item["cites_lt"]) == (action.text.lt, action.text.en, action.cites.lt)
+        assert (item["text"], item["text_en"], item["cites_lt"]) == (
+            action.text.by_lang["lt"], action.text.by_lang["en"], action.cites.by_lang["lt"])
 
 
-@pytest.mark.parametrize("level", range(2, 6))
+@pytest.mark.parametrize("level", ABOVE_ONE)
 def test_a_fall_back_is_triggered_when_any_condition_of_the_level_lapses(level):
-    triggers = transition_graph().edges[level, level - 1]["triggers"]
+    triggers = transition_graph(MODEL).edges[level, level - 1]["triggers"]
     lapses = [(t["condition"], t["rule"]) for t in triggers if t["kind"] == "lapse"]
-    assert lapses == [(str(c), r.name) for r, c in rulebase().conditions_of(level)]
+    assert lapses == [(str(c), r.name) for r, c in MODEL.rules.conditions_of(level)]
 
 
 def test_a_lapse_is_the_opposite_of_the_condition_on_the_scale():
-    triggers = transition_graph().edges[2, 1]["triggers"]
+    triggers = transition_graph(MODEL).edges[2, 1]["triggers"]
     for t in triggers:
         fact, op, threshold = re.match(r"(\w+) (>=|<=) (\d)", t["when"]).groups()
-        condition = next(c for _, c in rulebase().conditions_of(2) if str(c) == t["condition"])
-        for value in range(1, 6):
+        condition = next(c for _, c in MODEL.rules.conditions_of(2) if str(c) == t["condition"])
+        for value in MODEL.rules.scale:
             pulled = value <= int(threshold) if op == "<=" else value >= int(threshold)
             assert pulled == (not condition.holds(value))
 
 
 def test_complacency_is_read_from_the_regression_risk_rule_and_stressed_at_level_4():
-    rule = next(d for d in rulebase().diagnostics if d.code == transitions().complacency.diagnostic)
-    g = transition_graph()
-    for level in range(2, 6):
+    rule = next(d for d in MODEL.rules.diagnostics if d.code == MODEL.transitions.risk.diagnostic)
+    g = transition_graph(MODEL)
+    for level in ABOVE_ONE:
         found = [t for t in g.edges[level, level - 1]["triggers"] if t["kind"] == "complacency"]
         if level in rule.at_levels:
             assert [(t["condition"], t["rule"]) for t in found] == [(str(c), rule.name) for c in rule.when]
             assert [t["stressed"] for t in found] == [level == 4] * len(found)
         else:
             assert found == []
-    assert transitions().complacency.stressed_at == 4  # the article: "Ypač ketvirtą lygį pasiekusios įmonės ..."
+    assert MODEL.transitions.risk.stressed_at == 4  # the article: "Ypač ketvirtą lygį pasiekusios įmonės ..."
 
 
 # --- the capability DAG and the actions --------------------------------------------------------------
 
 
 def test_the_capability_prerequisites_form_a_dag():
-    dag = prerequisite_dag()
+    dag = prerequisite_dag(MODEL)
     assert nx.is_directed_acyclic_graph(dag)
-    assert set(dag.nodes) == set(transitions().capabilities)
+    assert set(dag.nodes) == set(MODEL.transitions.capabilities)
 
 
-@pytest.mark.parametrize("level", range(2, 6))
+@pytest.mark.parametrize("level", ABOVE_ONE)
 def test_every_condition_of_a_level_is_addressed_by_an_action_of_the_move_into_it(level):
-    caps = transitions().capabilities
-    addressed = {f for a in transitions().actions_to(level) for f in caps[a.capability].facts}
-    assert {c.fact for _, c in rulebase().conditions_of(level)} <= addressed
+    caps = MODEL.transitions.capabilities
+    addressed = {f for a in MODEL.transitions.actions_to(level) for f in caps[a.capability].facts}
+    assert {c.fact for _, c in MODEL.rules.conditions_of(level)} <= addressed
 
 
-@pytest.mark.parametrize("level", range(2, 6))
+@pytest.mark.parametrize("level", ABOVE_ONE)
 def test_the_waves_are_networkx_topological_generations_of_the_prerequisites(level):
-    actions = transitions().actions_to(level)
+    actions = MODEL.transitions.actions_to(level)
     present = {a.capability for a in actions}
-    closure = nx.transitive_closure_dag(prerequisite_dag())
+    closure = nx.transitive_closure_dag(prerequisite_dag(MODEL))
     generations = [set(g) for g in nx.topological_generations(closure.subgraph(present))]
-    assert [{a.capability for a in wave} for wave in action_waves(actions)] == generations
+    assert [{a.capability for a in wave} for wave in action_waves(MODEL.transitions, actions)] == generations
 
 
-@pytest.mark.parametrize("level", range(2, 6))
+@pytest.mark.parametrize("level", ABOVE_ONE)
 def test_no_action_comes_before_an_action_it_needs(level):
-    ancestors = {c: nx.ancestors(prerequisite_dag(), c) for c in transitions().capabilities}
-    waves = action_waves(transitions().actions_to(level))
-    assert sum(map(len, waves)) == len(transitions().actions_to(level))
+    ancestors = {c: nx.ancestors(prerequisite_dag(MODEL), c) for c in MODEL.transitions.capabilities}
+    waves = action_waves(MODEL.transitions, MODEL.transitions.actions_to(level))
+    assert sum(map(len, waves)) == len(MODEL.transitions.actions_to(level))
     for i, wave in enumerate(waves):
         later = {a.capability for w in waves[i:] for a in w}
         for action in wave:
@@ -141,9 +146,9 @@ def normalise(text: str) -> str:
 @pytest.mark.skipif(not ARTICLE.exists(), reason="the article is in shared/domain beside the checkout")
 def test_every_citation_is_verbatim_from_the_lithuanian_article():
     article = normalise(ARTICLE.read_text(encoding="utf-8"))
-    tr = transitions()
-    cited = [a.cites.lt for a in tr.actions] + [tr.complacency.cites.lt, tr.lapse.cites.lt]
-    cited += [m.cites.lt for m in tr.milestones.values()]
+    tr = MODEL.transitions
+    cited = [a.cites.by_lang["lt"] for a in tr.actions] + [tr.risk.cites.by_lang["lt"], tr.lapse.cites.by_lang["lt"]]
+    cited += [m.cites.by_lang["lt"] for m in tr.milestones.values()]
     for text in cited:
         assert normalise(text).rstrip(".") in article, text
 
@@ -175,17 +180,17 @@ CYCLE = ("  ownership:\n    name: {en: \"ownership of customer orientation\", "
     ("    name: {en: \"cooperation\", lt: \"bendradarbiavimas\"}", "    name: {en: \"cooperation\"}",
      "capabilities.cooperation.name.lt", "missing translation"),
     ("  - id: grow_people\n    to: 5", "  - id: grow_people\n    level: 5\n    to: 5",
-     f"actions[{[a.id for a in transitions().actions].index('grow_people')}].level",
+     f"actions[{[a.id for a in MODEL.transitions.actions].index('grow_people')}].level",
      "unknown key"),
-    ("diagnostic: regression_risk", "diagnostic: regresion_risk", "fallbacks.complacency.diagnostic",
+    ("diagnostic: regression_risk", "diagnostic: regresion_risk", "fallbacks.risk.diagnostic",
      "unknown diagnostic code 'regresion_risk'"),
     ("  - id: exceed_expectations\n    to: 5", "  - id: exceed_expectations\n    to: 6",
-     "actions.exceed_expectations.to", "must be the level the move reaches, 2-5"),
+     "actions.exceed_expectations.to", f"must be a level 2-{MODEL.top}, found 6"),
 ])
 def test_a_broken_transitions_file_is_refused_at_load_naming_the_file_and_key(tmp_path, old, new, key, problem):
     with pytest.raises(KnowledgeError) as caught:
-        load_transitions(broken(tmp_path, old, new))
-    assert caught.value.file.endswith("/transitions.yaml")
+        load_transitions(broken(tmp_path, old, new), MODEL.knowledge)
+    assert caught.value.file == "transitions.yaml"  # relative to the model folder
     assert caught.value.key == key
     assert caught.value.problem.startswith(problem)
 
@@ -198,7 +203,7 @@ def test_a_longer_cycle_is_named_in_full(tmp_path):
         "    facts: [cx_ownership]\n    requires: []", "    facts: [cx_ownership]\n    requires: [loop]"),
         encoding="utf-8")
     with pytest.raises(KnowledgeError) as caught:
-        load_transitions(path)
+        load_transitions(path, MODEL.knowledge)
     message = str(caught.value)
     assert "transitions.yaml: capabilities." in message and "prerequisite cycle" in message
     chain = message.split("prerequisite cycle: ")[1].split(" requires ")
@@ -212,7 +217,7 @@ def test_graph_prints_a_summary_for_people_by_default(runner):
     result = runner.invoke(cli, ["graph"])
     assert result.exit_code == 0
     out = result.output
-    assert out.startswith(knowledge().texts["graph_heading"]("en") + "\n")
+    assert out.startswith(MODEL.text("graph_heading", "en") + "\n")
     assert '  3 → 4 "Towards analysis" requires:\n    - quantitative_goals >= 4 (' in out
     assert "  4 → 3 when any condition of level 4 lapses: quantitative_goals <= 3, " in out
     assert "    or when complacency >= 4 (Resting on laurels; the article warns about this level above all)\n" in out
@@ -228,7 +233,7 @@ def test_graph_json_is_networkx_node_link_data_with_integer_levels(runner):
     result = runner.invoke(cli, ["graph", "--format", "json"])
     data = json.loads(result.output)
     g = nx.node_link_graph(data, edges="edges")
-    assert sorted(g.nodes) == [1, 2, 3, 4, 5]
+    assert sorted(g.nodes) == LEVELS
     assert all(type(d["level"]) is int for _, d in g.nodes(data=True))
     assert edges_of(g, "forward") == FORWARD and edges_of(g, "fallback") == FALLBACK
 
@@ -237,8 +242,8 @@ def test_graph_graphml_parses_back_with_scalar_attributes(runner):
     result = runner.invoke(cli, ["graph", "--format", "graphml", "--lang", "lt"])
     assert result.exit_code == 0
     g = nx.parse_graphml(result.output)
-    assert sorted(g.nodes) == ["1", "2", "3", "4", "5"]
-    assert [g.nodes[n]["level"] for n in sorted(g.nodes)] == [1, 2, 3, 4, 5]
+    assert sorted(g.nodes) == sorted(str(n) for n in LEVELS)
+    assert [g.nodes[str(n)]["level"] for n in LEVELS] == LEVELS
     assert g.nodes["2"]["name"] == "Vienose rankose"
     assert "cx_ownership >= 4" in g.edges["1", "2"]["requires"]
     assert "complacency >= 4" in g.edges["4", "3"]["triggers"]
@@ -249,8 +254,8 @@ def test_graph_dot_and_mermaid_draw_four_moves_forward_and_four_back(runner, fmt
     out = runner.invoke(cli, ["graph", "--format", fmt]).output
     lines = out.splitlines()
     assert lines[0] == {"dot": "digraph transitions {", "mermaid": "flowchart LR"}[fmt]
-    assert sum(forward in line for line in lines) == (8 if fmt == "dot" else 4)
-    assert sum(fallback in line for line in lines) == 4
+    assert sum(forward in line for line in lines) == (len(FORWARD) + len(FALLBACK) if fmt == "dot" else len(FORWARD))
+    assert sum(fallback in line for line in lines) == len(FALLBACK)
     assert "cx_ownership >= 4" in out
 
 

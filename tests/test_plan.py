@@ -13,7 +13,7 @@ from itertools import combinations, product
 
 import networkx as nx
 import pytest
-from conftest import EXAMPLE_FILES, ROOT, assert_golden
+from conftest import EXAMPLE_FILES, MODEL, ROOT, assert_golden
 from conftest import STUCK_AT_LEVEL_2 as LEVEL_2
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -24,12 +24,11 @@ from expert.engine import Session, session
 from expert.plan import Change, ChangeSet, PlanError, candidate_values, make_plan, minimal_change_sets
 from expert.profile import Profile, load_profile
 from expert.transitions import prerequisite_dag
-from knowledge.loader import knowledge
-from knowledge.transitions import transitions
-from rules.evaluate import level_of
-from rules.model import Condition, rulebase
+from rules.fast import evaluate
+from rules.model import Condition
 
-RULES = rulebase()
+RULES = MODEL.rules
+TOP = MODEL.top  # the highest level of the model
 
 
 
@@ -71,21 +70,21 @@ def test_a_fact_moves_to_the_nearest_value_meeting_all_its_conditions(conditions
 @st.composite
 def near_target(draw):
     """A profile that misses `target` by one to three facts, and the target."""
-    target = draw(st.integers(2, 5))
+    target = draw(st.integers(2, TOP))
     needed = conditions_up_to(target)
     facts: dict[str, int | None] = {}
     for fact, conds in needed.items():
-        low = max((c.threshold for c in conds if c.op == ">="), default=1)
-        high = min((c.threshold for c in conds if c.op == "<="), default=5)
+        low = max((c.threshold for c in conds if c.op == ">="), default=MODEL.low)
+        high = min((c.threshold for c in conds if c.op == "<="), default=MODEL.high)
         facts[fact] = draw(st.integers(low, high))
-    for fact in knowledge().facts:
+    for fact in MODEL.facts:
         if fact not in needed:
-            facts[fact] = draw(st.none() | st.integers(1, 5))
+            facts[fact] = draw(st.none() | st.integers(MODEL.low, MODEL.high))
     broken = draw(st.lists(st.sampled_from(sorted(needed)), min_size=1, max_size=3, unique=True))
     for fact in broken:
-        facts[fact] = draw(st.none() | st.integers(1, 5))
+        facts[fact] = draw(st.none() | st.integers(MODEL.low, MODEL.high))
     known = {k: v for k, v in facts.items() if v is not None}
-    assume(level_of(RULES, known) < target)
+    assume(evaluate(RULES, known)[0] < target)
     return known, target
 
 
@@ -97,20 +96,20 @@ def movement(facts: dict[str, int], changes: dict[str, int]) -> int:
 @given(case=near_target())
 def test_every_change_set_reaches_the_target_and_no_smaller_one_does(case):
     facts, target = case
-    plan = make_plan(Profile(facts=facts), target)
+    plan = make_plan(MODEL, Profile(facts=facts), target)
     sets = plan.minimal_changes
     assert sets and [len(s.changes) for s in sets] == sorted(len(s.changes) for s in sets)
     for change_set in sets:  # each reaches the target in experta, the engine of record
-        assert session().run({**facts, **change_set.as_facts()}).level >= target
+        assert session(RULES).run({**facts, **change_set.as_facts()}).level >= target
     smallest = len(sets[0].changes)
     candidates = sorted(conditions_up_to(target))  # no other fact can change the level
     for size in range(smallest + (1 if smallest <= 2 else 0)):
         for chosen in combinations(candidates, size):
-            for values in product(range(1, 6), repeat=size):
+            for values in product(RULES.scale, repeat=size):
                 changes = dict(zip(chosen, values, strict=True))
                 if any(facts.get(k) == v for k, v in changes.items()):
                     continue  # not a change
-                if level_of(RULES, {**facts, **changes}) >= target:
+                if evaluate(RULES, {**facts, **changes})[0] >= target:
                     assert size == smallest, f"{changes} reaches {target} with fewer changes than {sets[0]}"
                     assert movement(facts, changes) >= sets[0].movement
 
@@ -119,7 +118,7 @@ def test_the_engine_runs_only_to_assess_and_to_verify(monkeypatch, write_profile
     calls = []
     original = Session.run
     monkeypatch.setattr(Session, "run", lambda self, facts: calls.append(facts) or original(self, facts))
-    plan = make_plan(load_profile(write_profile(LEVEL_2)), 5)
+    plan = make_plan(MODEL, load_profile(MODEL, write_profile(LEVEL_2)), TOP)
     assert len(calls) == 1 + len(plan.minimal_changes)
 
 
@@ -147,7 +146,7 @@ def test_a_change_set_the_engine_does_not_confirm_is_an_internal_error_never_sho
     monkeypatch.setattr(plan_module, "alternatives_of", alternatives)
     profile = write_profile("facts:\n  cx_ownership: 1\n")
     with pytest.raises(PlanError, match="should reach level 2, the engine concluded 1"):
-        make_plan(load_profile(profile))
+        make_plan(MODEL, load_profile(MODEL, profile))
     result = runner.invoke(cli, ["plan", str(profile)])
     assert result.exit_code == 1 and isinstance(result.exception, PlanError)
     assert result.stdout == ""
@@ -163,10 +162,10 @@ def test_the_default_target_is_the_next_level(runner, write_profile):
 
 
 def test_a_plan_over_several_levels_has_one_step_per_move(runner, write_profile):
-    data = plan_json(runner, str(write_profile(LEVEL_2)), "--target", "5")
-    assert data["path"] == [2, 3, 4, 5]
-    assert [(s["from"], s["to"]) for s in data["steps"]] == [(2, 3), (3, 4), (4, 5)]
-    facts = load_profile(write_profile(LEVEL_2)).facts
+    data = plan_json(runner, str(write_profile(LEVEL_2)), "--target", str(TOP))
+    assert data["path"] == list(range(2, TOP + 1))
+    assert [(s["from"], s["to"]) for s in data["steps"]] == [(n, n + 1) for n in range(2, TOP)]
+    facts = load_profile(MODEL, write_profile(LEVEL_2)).facts
     for step in data["steps"]:
         unmet = [(c.fact, facts.get(c.fact), c.needed, r.name) for r, c in RULES.conditions_of(step["to"])
                  if not c.holds(facts.get(c.fact))]
@@ -174,9 +173,9 @@ def test_a_plan_over_several_levels_has_one_step_per_move(runner, write_profile)
 
 
 def test_each_steps_actions_come_in_prerequisite_waves_and_address_what_is_unmet(runner, write_profile):
-    data = plan_json(runner, str(write_profile(LEVEL_2)), "--target", "5")
-    caps = transitions().capabilities
-    dag = prerequisite_dag()
+    data = plan_json(runner, str(write_profile(LEVEL_2)), "--target", str(TOP))
+    caps = MODEL.transitions.capabilities
+    dag = prerequisite_dag(MODEL)
     for step in data["steps"]:
         wave_of = {a["capability"]: a["wave"] for a in step["actions"]}
         for cap, wave in wave_of.items():
@@ -188,7 +187,7 @@ def test_each_steps_actions_come_in_prerequisite_waves_and_address_what_is_unmet
 
 
 def test_the_fall_back_risk_is_flagged_on_the_way_especially_at_level_4(runner, write_profile):
-    data = plan_json(runner, str(write_profile(LEVEL_2 + "  complacency: 4\n")), "--target", "5")
+    data = plan_json(runner, str(write_profile(LEVEL_2 + "  complacency: 4\n")), "--target", str(TOP))
     risks = {s["to"]: s["risks"] for s in data["steps"]}
     regression = next(d for d in RULES.diagnostics if d.code == "regression_risk")
     for level, found in risks.items():
@@ -202,7 +201,7 @@ def test_plan_minimal_changes_reach_the_target_through_whatif(runner, monkeypatc
     monkeypatch.chdir(ROOT)
     for example in EXAMPLE_FILES:
         current = plan_json(runner, str(example.relative_to(ROOT)))["from"]
-        for target in range(current + 1, 6):
+        for target in range(current + 1, TOP + 1):
             data = plan_json(runner, str(example.relative_to(ROOT)), "--target", str(target))
             for changes in data["minimal_changes"]:
                 sets = [f"--set={k}={v}" for k, v in changes.items()]
@@ -223,7 +222,7 @@ def test_a_target_already_reached_says_so_and_exits_0(runner, write_profile):
 
 def test_at_level_5_there_is_nothing_above_to_plan_for(runner, write_profile):
     facts = {}
-    for fact, conds in conditions_up_to(5).items():
+    for fact, conds in conditions_up_to(TOP).items():
         facts[fact] = candidate_values(conds, None)[0]
     profile = write_profile("facts:\n" + "".join(f"  {k}: {v}\n" for k, v in facts.items()))
     result = runner.invoke(cli, ["plan", str(profile), "--lang", "lt"])
@@ -231,12 +230,12 @@ def test_at_level_5_there_is_nothing_above_to_plan_for(runner, write_profile):
     assert "aukščiausias modelio lygis" in result.output
 
 
-@pytest.mark.parametrize("target", ["6", "0", "-1", "three", "2.5", "٣"])
+@pytest.mark.parametrize("target", [str(TOP + 1), "0", "-1", "three", "2.5", "٣"])
 def test_a_target_outside_1_to_5_exits_2_with_one_line(runner, write_profile, target):
     result = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2)), f"--target={target}"])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == f"branda: error: --target {target}: a target level is a whole number 1-5\n"
+    assert result.stderr == f"branda: error: --target {target}: a level is a whole number 1-{TOP}\n"
 
 
 def test_plan_takes_set_overrides_without_touching_the_file(runner, write_profile):
@@ -279,7 +278,7 @@ def test_plan_on_every_example_matches_its_golden_file(runner, example, lang):
 
 
 def test_every_change_set_in_a_plan_is_a_change(write_profile):
-    plan = make_plan(load_profile(write_profile(LEVEL_2)), 5)
+    plan = make_plan(MODEL, load_profile(MODEL, write_profile(LEVEL_2)), TOP)
     for change_set in plan.minimal_changes:
         assert isinstance(change_set, ChangeSet)
         assert all(c.old != c.new for c in change_set.changes)

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, MODEL
 
 import expert.report as report_module
 from cli import cli
@@ -27,8 +27,6 @@ from expert.assess import assess
 from expert.plan import make_plan, plan_json
 from expert.profile import load_profile
 from expert.report import build, render_html, write_report
-from knowledge.loader import knowledge
-from rules.model import rulebase
 
 LANGS = ("en", "lt")
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.iterdir() if p.suffix in (".yaml", ".json", ".toml"))
@@ -102,17 +100,18 @@ def test_the_report_says_the_level_why_and_with_the_articles_words(runner, tmp_p
     name = "retailer_stuck_level2.yaml"
     p = parse(html_report(name, lang, tmp_path, runner))
     text = " ".join(" ".join(p.text).split())
-    a = assess(load_profile(EXAMPLES / name))
-    kb = knowledge()
+    a = assess(MODEL, load_profile(MODEL, EXAMPLES / name))
+    kb = MODEL
     assert kb.level(a.level).name(lang) in text and kb.level(a.level).description(lang) in text
-    for rule in rulebase().indicators_of(2):  # why level 2: each of its indicators, with the article's sentence
+    for rule in MODEL.rules.indicators_of(2):  # why level 2: each of its indicators, with the article's sentence
         assert rule.title(lang) in text
         assert " ".join(rule.cites(lang).strip("„“”\" ").split()) in text
     for gap in a.why_not_next:  # what stands before level 3
-        assert rulebase().rule(gap.rule).title(lang) in text
+        assert MODEL.rules.rule(gap.rule).title(lang) in text
     for code in a.codes:  # every diagnostic, with the article's advice
         assert kb.diagnostics[code].title(lang) in text and kb.diagnostics[code].advice(lang) in text
-    for step in plan_json(make_plan(load_profile(EXAMPLES / name)), lang)["steps"]:  # the roadmap's actions
+    plan = make_plan(MODEL, load_profile(MODEL, EXAMPLES / name))
+    for step in plan_json(plan, lang)["steps"]:  # the roadmap's actions
         for action in step["actions"]:
             assert " ".join(action["text"].split()) in text
 
@@ -136,17 +135,17 @@ def test_the_markdown_report_carries_the_transition_diagram_as_mermaid(runner, t
     result = runner.invoke(cli, ["report", str(EXAMPLES / "bank_level3.toml"), "--out", str(out), "--lang", lang])
     assert result.exit_code == 0
     text = out.read_text(encoding="utf-8")
-    assert text.startswith(f"# {knowledge().texts['report_title'](lang)}\n")
+    assert text.startswith(f"# {MODEL.text('report_title', lang)}\n")
     block = text.split("```mermaid\n", 1)[1].split("\n```", 1)[0]
     assert block.startswith("flowchart LR")
-    assert all(f"L{n}[" in block for n in range(1, 6))
+    assert all(f"L{n}[" in block for n in MODEL.rules.levels)
     assert "style L3 " in block  # the assessed level stands out
     assert "<svg" not in text
 
 
 def test_a_level_5_report_says_how_to_keep_it(runner, tmp_path):
     text = " ".join(parse(html_report("utility_level5.yaml", "en", tmp_path, runner)).text)
-    assert knowledge().texts["top_level"]("en") in text
+    assert MODEL.text("top_level", "en") in text
     assert "What stands between" not in text
 
 
@@ -177,7 +176,7 @@ def test_a_bad_profile_writes_nothing(runner, write_profile, tmp_path):
 
 @pytest.mark.parametrize("kind", ["html", "md"])
 def test_a_failing_render_leaves_no_file_and_an_old_one_untouched(tmp_path, monkeypatch, kind):
-    profile = load_profile(EXAMPLES / "bank_level3.toml")
+    profile = load_profile(MODEL, EXAMPLES / "bank_level3.toml")
     fresh, old = tmp_path / f"new.{kind}", tmp_path / f"old.{kind}"
     old.write_text("the previous report\n", encoding="utf-8")
 
@@ -187,7 +186,7 @@ def test_a_failing_render_leaves_no_file_and_an_old_one_untouched(tmp_path, monk
     monkeypatch.setattr(report_module, "render_html" if kind == "html" else "render_markdown", broken)
     for target in (fresh, old):
         with pytest.raises(RuntimeError):
-            write_report(profile, target, kind)
+            write_report(MODEL, profile, target, kind)
     assert not fresh.exists()
     assert old.read_text(encoding="utf-8") == "the previous report\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"old.{kind}"]
@@ -199,12 +198,13 @@ def test_the_set_option_changes_the_report(runner, tmp_path):
             "--set", "internal_alignment=3"]
     assert runner.invoke(cli, args).exit_code == 0
     text = out.read_text(encoding="utf-8")
-    assert knowledge().diagnostics["stuck_at_level_2"].title("en") not in text
+    assert MODEL.diagnostics["stuck_at_level_2"].title("en") not in text
 
 
 def test_the_same_profile_gives_the_same_report():
-    profile = load_profile(EXAMPLES / "telecom_level4.yaml")
-    assert render_html(*build(profile, "lt"), "lt") == render_html(*build(profile, "lt"), "lt")
+    profile = load_profile(MODEL, EXAMPLES / "telecom_level4.yaml")
+    first, again = build(MODEL, profile, "lt"), build(MODEL, profile, "lt")
+    assert render_html(MODEL, *first, "lt") == render_html(MODEL, *again, "lt")
 
 
 # --- in a real browser -----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import EXAMPLES, ROOT, assert_golden
+from conftest import EXAMPLES, MODEL, ROOT, assert_golden
 from conftest import STUCK_AT_LEVEL_2 as LEVEL_2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,12 +21,10 @@ from expert.assess import assess
 from expert.profile import Profile, load_profile
 from expert.serialize import assessment_json
 from expert.whatif import Scenario, compare
-from knowledge.loader import knowledge
-from rules.evaluate import level_of
-from rules.model import rulebase
+from rules.fast import evaluate
 
 RETAILER = EXAMPLES / "retailer_stuck_level2.yaml"
-FACTS = list(knowledge().facts)
+FACTS = list(MODEL.facts)
 
 
 SCENARIO = """\
@@ -60,10 +58,10 @@ def test_whatif_never_changes_the_baseline_file(runner, write_profile, args):
 def test_after_is_exactly_the_assessment_of_the_changed_profile(runner, write_profile):
     baseline = write_profile(LEVEL_2)
     data = whatif_json(runner, str(baseline), "--set", "quick_wins_focus=2", "--set", "internal_alignment=4")
-    profile = load_profile(baseline)
+    profile = load_profile(MODEL, baseline)
     changed = profile.with_facts({"quick_wins_focus": 2, "internal_alignment": 4})
-    assert data["before"] == assessment_json(assess(profile))
-    assert data["after"] == assessment_json(assess(changed))
+    assert data["before"] == assessment_json(assess(MODEL, profile))
+    assert data["after"] == assessment_json(assess(MODEL, changed))
     assert data["changes"] == {"quick_wins_focus": [5, 2], "internal_alignment": [2, 4]}
 
 
@@ -91,8 +89,9 @@ def test_making_a_fact_unknown_is_a_change_too(runner, write_profile):
     assert "reached:2" in data["conclusions"]["lost"]
 
 
-profiles = st.dictionaries(st.sampled_from(FACTS), st.integers(1, 5), max_size=len(FACTS))
-changes = st.dictionaries(st.sampled_from(FACTS), st.none() | st.integers(1, 5), min_size=1, max_size=4)
+profiles = st.dictionaries(st.sampled_from(FACTS), st.integers(MODEL.low, MODEL.high), max_size=len(FACTS))
+changes = st.dictionaries(st.sampled_from(FACTS), st.none() | st.integers(MODEL.low, MODEL.high), min_size=1,
+                          max_size=4)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -100,11 +99,11 @@ changes = st.dictionaries(st.sampled_from(FACTS), st.none() | st.integers(1, 5),
 def test_whatif_leaves_the_profile_alone_and_after_matches_the_rules(facts, change):
     profile = Profile(facts=dict(facts), organisation="X")
     snapshot = dict(profile.facts)
-    result = compare(profile, Scenario("s", change, "s"))
+    result = compare(MODEL, profile, Scenario("s", change, "s"))
     changed = {k: v for k, v in {**facts, **change}.items() if v is not None}
     assert dict(profile.facts) == snapshot
-    assert result.before.level == level_of(rulebase(), facts)
-    assert result.after.level == level_of(rulebase(), changed)
+    assert result.before.level == evaluate(MODEL.rules, facts)[0]
+    assert result.after.level == evaluate(MODEL.rules, changed)[0]
     assert set(result.gained).isdisjoint(result.lost)
     assert result.changes == {k: (facts.get(k), v) for k, v in change.items()}
 

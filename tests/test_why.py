@@ -19,7 +19,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import EXAMPLES, ROOT, assert_golden
+from conftest import EXAMPLES, MODEL, ROOT, assert_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,11 +27,11 @@ from cli import cli
 from expert.engine import session
 from expert.explain import explain, why_json, why_text
 from expert.profile import FORMATS, Profile
-from knowledge.loader import knowledge
-from rules.evaluate import level_of
-from rules.model import Condition, rulebase
+from rules.fast import evaluate
+from rules.model import Condition
 
-FACTS = list(knowledge().facts)
+FACTS = list(MODEL.facts)
+LEVELS = list(MODEL.rules.levels)  # 1..top
 
 
 # --- generated profiles ------------------------------------------------------------------------------
@@ -41,20 +41,20 @@ def meeting(level: int) -> dict[str, int]:
     """The least demanding values that meet every condition of levels 2..level (read from the rules)."""
     values: dict[str, int] = {}
     for n in range(2, level + 1):
-        for _, c in rulebase().conditions_of(n):
+        for _, c in MODEL.rules.conditions_of(n):
             values[c.fact] = c.nearest(values.get(c.fact))
     return values
 
 
 def _fact_value(name: str, level: int) -> st.SearchStrategy[int | None]:
-    choices: list[st.SearchStrategy[int | None]] = [st.none(), st.integers(1, 5)]
+    choices: list[st.SearchStrategy[int | None]] = [st.none(), st.integers(MODEL.low, MODEL.high)]
     if name in meeting(level):
         choices.append(st.just(meeting(level)[name]))
     return st.one_of(choices)
 
 
-# Each fact unknown or 1..5; drawn around some level's thresholds so that every level turns up.
-profiles = st.integers(1, 5).flatmap(lambda level: st.fixed_dictionaries(
+# Each fact unknown or on the scale; drawn around some level's thresholds so that every level turns up.
+profiles = st.integers(1, MODEL.top).flatmap(lambda level: st.fixed_dictionaries(
     {name: _fact_value(name, level) for name in FACTS})).map(
     lambda drawn: Profile({k: v for k, v in drawn.items() if v is not None}, organisation="Generated"))
 laws = settings(max_examples=50, deadline=None)
@@ -68,17 +68,17 @@ def condition(gap: dict) -> Condition:
 @laws
 @given(profiles)
 def test_every_fact_cited_in_the_explanation_is_in_the_profile_with_that_value(profile: Profile) -> None:
-    for item in why_json(explain(profile))["explanation"]:
+    for item in why_json(explain(MODEL, profile))["explanation"]:
         for fact, value in item["because"].items():
             assert profile.facts[fact] == value, item["rule"]
             assert condition({"fact": fact, "needed": item["needs"][fact]}).holds(value), item["rule"]
 
 
 @laws
-@given(profiles, st.integers(1, 5))
+@given(profiles, st.integers(1, MODEL.top))
 def test_why_not_lists_only_failing_conditions_and_meeting_them_reaches_the_level(profile: Profile,
                                                                                  target: int) -> None:
-    data = why_json(explain(profile, target))
+    data = why_json(explain(MODEL, profile, target))
     assert data["target_level"] == target
     if target <= data["level"]:
         assert data["why_not"] == []
@@ -91,32 +91,32 @@ def test_why_not_lists_only_failing_conditions_and_meeting_them_reaches_the_leve
         assert set(gap) == {"fact", "value", "needed", "rule", "level"}
         assert gap["value"] == profile.facts.get(gap["fact"])
         assert not condition(gap).holds(profile.facts.get(gap["fact"]))
-        assert condition(gap) in rulebase().rule(gap["rule"]).when  # type: ignore[union-attr]
+        assert condition(gap) in MODEL.rules.rule(gap["rule"]).when  # type: ignore[union-attr]
         need = condition(gap)
         fixed[need.fact] = need.nearest(fixed.get(need.fact))  # the threshold, unless an earlier gap set more
     assert all(condition(g).holds(fixed[g["fact"]]) for g in data["why_not"])
-    assert level_of(rulebase(), fixed) >= target
-    assert session().run(fixed).level >= target
+    assert evaluate(MODEL.rules, fixed)[0] >= target
+    assert session(MODEL.rules).run(fixed).level >= target
 
 
 @laws
 @given(profiles, profiles)
 def test_explanations_are_the_same_on_every_run(profile: Profile, other: Profile) -> None:
-    first = explain(profile)
-    explain(other)  # the engine session is reused: nothing may carry over from one run to the next
-    again = explain(profile)
-    for lang in ("en", "lt"):
+    first = explain(MODEL, profile)
+    explain(MODEL, other)  # the engine session is reused: nothing may carry over from one run to the next
+    again = explain(MODEL, profile)
+    for lang in MODEL.languages:
         assert why_text(first, lang) == why_text(again, lang)
         assert why_json(first, lang) == why_json(again, lang)
 
 
 @laws
-@given(profiles, st.sampled_from([None, 1, 2, 3, 4, 5]))
+@given(profiles, st.sampled_from([None, *LEVELS]))
 def test_the_provenance_graph_runs_from_facts_through_rules_to_conclusions(profile: Profile,
                                                                           target: int | None) -> None:
     from expert.provenance import provenance_graph
 
-    graph = provenance_graph(explain(profile, target))
+    graph = provenance_graph(explain(MODEL, profile, target))
     assert nx.is_directed_acyclic_graph(graph)
     kinds = nx.get_node_attributes(graph, "kind")
     for source, sink in graph.edges:
@@ -359,20 +359,20 @@ def test_why_json_is_the_assess_object_with_the_full_chain(runner, profile: str)
     assert [{k: item[k] for k in ("rule", "because", "concludes")} for item in data["explanation"]] == [
         {k: item[k] for k in ("rule", "because", "concludes")} for item in assessed["explanation"]]
     first = data["explanation"][0]
-    rule = rulebase().rule(first["rule"])
-    assert (first["title"], first["cites"]) == (rule.title.lt, rule.cites.lt)  # type: ignore[union-attr]
+    rule = MODEL.rules.rule(first["rule"])
+    assert (first["title"], first["cites"]) == (rule.title.by_lang["lt"], rule.cites.by_lang["lt"])  # type: ignore[union-attr]
     stuck = next(d for d in data["diagnostics"] if d["code"] == "stuck_at_level_2")
     assert stuck["facts"] == {"internal_alignment": 2}
-    assert stuck["advice"] == knowledge().diagnostics["stuck_at_level_2"].advice.lt
+    assert stuck["advice"] == MODEL.diagnostics["stuck_at_level_2"].advice.by_lang["lt"]
     assert data["decisive_unknowns"] == {"analytics_use": [4, 5]}
 
 
-@pytest.mark.parametrize("level", ["0", "6", "-1", "x", "3.5", "", "٣"])
+@pytest.mark.parametrize("level", ["0", str(MODEL.top + 1), "-1", "x", "3.5", "", "٣"])
 def test_a_level_outside_1_to_5_is_one_line_and_exit_2(runner, profile: str, level: str) -> None:
     result = runner.invoke(cli, ["why", profile, "--level", level])
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == f"branda: error: --level {level}: the level must be a whole number 1-5\n"
+    assert result.stderr == f"branda: error: --level {level}: a level is a whole number 1-{MODEL.top}\n"
 
 
 QUOTED = r'"(?:[^"\\]|\\.)*"'
