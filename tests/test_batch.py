@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, MODEL, ROOT
 
 from cli import cli
 from expert import batch as batch_module
@@ -23,10 +23,9 @@ from expert.batch import run_batch, summary_text
 from expert.csvio import BatchInput
 from expert.profile import Profile, load_profile
 from expert.serialize import assessment_json
-from knowledge.loader import knowledge
 
-FACTS = list(knowledge().facts)
-ALLOWED = "allowed: a whole number 1-5, or empty, null or ? for unknown"
+FACTS = list(MODEL.facts)
+ALLOWED = f"allowed: a whole number {MODEL.low}-{MODEL.high}, or empty, null or ? for unknown"
 
 
 def _make_survey():
@@ -65,7 +64,7 @@ def profiles_of(path: Path) -> list[Profile]:
 
 def examples_csv(path: Path) -> Path:
     """The bundled example profiles as one batch file, facts in a shuffled column order, one without a name."""
-    profiles = [load_profile(p) for p in sorted(EXAMPLES.glob("*.*"))]
+    profiles = [load_profile(MODEL, p) for p in sorted(EXAMPLES.glob("*.*"))]
     columns = sorted(FACTS, key=lambda name: name[::-1])
     rows = [[p.organisation if i else "", *(str(p.facts.get(name, "")) for name in columns)]
             for i, p in enumerate(profiles)]
@@ -94,9 +93,9 @@ def test_json_out_is_each_row_assessed_by_the_engine_of_record(runner, tmp_path)
     source = survey(tmp_path / "survey.csv", 300)
     out = tmp_path / "results.json"
     ok(runner.invoke(cli, ["batch", str(source), "--out", str(out)]))
-    expected = [assessment_json(assess(p, engine="experta")) for p in profiles_of(source)]
+    expected = [assessment_json(assess(MODEL, p, engine="experta")) for p in profiles_of(source)]
     assert json.loads(out.read_text(encoding="utf-8")) == expected
-    assert len({item["level"] for item in expected}) == 5  # the survey reaches every level
+    assert len({item["level"] for item in expected}) == len(MODEL.levels)  # the survey reaches every level
 
 
 def test_the_json_list_has_one_item_a_line(runner, tmp_path):
@@ -127,10 +126,9 @@ def test_csv_out_keeps_the_input_columns_and_rows_and_adds_the_level_and_diagnos
     given, written = read_csv(source), read_csv(out)
     assert written[0] == [*given[0], "level", "level_name", "diagnostics"]
     assert [row[: len(given[0])] for row in written[1:]] == given[1:]
-    kb = knowledge()
     for row, profile in zip(written[1:], profiles_of(source), strict=True):
-        a = assess(profile)
-        assert row[-3:] == [str(a.level), kb.level(a.level).name("lt"), ";".join(a.codes)]
+        a = assess(MODEL, profile)
+        assert row[-3:] == [str(a.level), MODEL.level(a.level).name("lt"), ";".join(a.codes)]
 
 
 def test_cells_may_say_unknown_in_words_and_keep_them_in_csv_out(runner, tmp_path):
@@ -162,8 +160,8 @@ def test_a_worker_pool_keeps_the_rows_in_order(runner, tmp_path, small_chunks):
 def test_workers_started_with_spawn_give_the_same_results(tmp_path, small_chunks):
     source = survey(tmp_path / "survey.csv", 60, seed=4)
     forked, spawned = tmp_path / "fork.json", tmp_path / "spawn.json"
-    a = run_batch(source, forked, "json", jobs=1)
-    b = run_batch(source, spawned, "json", jobs=2, context=multiprocessing.get_context("spawn"))
+    a = run_batch(MODEL, source, forked, "json", jobs=1)
+    b = run_batch(MODEL, source, spawned, "json", jobs=2, context=multiprocessing.get_context("spawn"))
     assert a == replace(b, out=a.out)
     assert spawned.read_text(encoding="utf-8") == forked.read_text(encoding="utf-8")
 
@@ -184,15 +182,15 @@ def test_the_fast_path_needs_neither_experta_nor_networkx(tmp_path, out):
 def test_the_summary_counts_levels_diagnostics_and_blockers(runner, tmp_path):
     source = examples_csv(tmp_path / "examples.csv")
     summary = json.loads(ok(runner.invoke(cli, ["batch", str(source), "--format", "json"])))
-    assessed = [assess(p) for p in profiles_of(source)]
+    assessed = [assess(MODEL, p) for p in profiles_of(source)]
     levels = Counter(a.level for a in assessed)
     codes = Counter(code for a in assessed for code in a.codes)
     blockers = Counter(fact for a in assessed for fact in {g.fact for g in a.why_not_next})
     assert summary["organisations"] == len(assessed)
     assert {item["level"]: item["organisations"] for item in summary["levels"]} == {
-        n: levels[n] for n in range(1, 6)}
+        n: levels[n] for n in MODEL.rules.levels}
     assert {item["code"]: item["organisations"] for item in summary["diagnostics"]} == {
-        code: codes[code] for code in knowledge().diagnostics if code != "respondents_disagree"}
+        code: codes[code] for code in MODEL.diagnostics if code != MODEL.disagree}
     assert {item["fact"]: item["organisations"] for item in summary["blockers"]} == dict(blockers)
     counts = [item["organisations"] for item in summary["blockers"]]
     assert counts == sorted(counts, reverse=True)
@@ -202,23 +200,21 @@ def test_the_summary_counts_levels_diagnostics_and_blockers(runner, tmp_path):
 def test_the_text_summary_reads_as_counts_per_level_diagnostic_and_blocker(runner, tmp_path):
     source = examples_csv(tmp_path / "examples.csv")
     text = ok(runner.invoke(cli, ["batch", str(source)]))
-    assert text == summary_text(run_batch(source), "en") + "\n"
+    assert text == summary_text(run_batch(MODEL, source), "en") + "\n"
     lines = text.splitlines()
     assert lines[0] == f"Organisations assessed: {len(profiles_of(source))} ({source})"
-    kb = knowledge()
-    levels = Counter(assess(p).level for p in profiles_of(source))
-    for n in range(1, 6):
-        assert f'  Level {n} "{kb.level(n).name("en")}": {levels[n]}' in lines
+    levels = Counter(assess(MODEL, p).level for p in profiles_of(source))
+    for n in MODEL.rules.levels:
+        assert f'  Level {n} "{MODEL.level(n).name("en")}": {levels[n]}' in lines
 
 
 def test_the_summary_speaks_lithuanian_and_names_the_results_file(runner, tmp_path):
     source = examples_csv(tmp_path / "examples.csv")
     out = tmp_path / "rezultatai.json"
     text = ok(runner.invoke(cli, ["batch", str(source), "--out", str(out), "--lang", "lt"]))
-    kb = knowledge()
-    assert text.startswith(kb.texts["batch_assessed"]("lt").format(count=len(profiles_of(source)), file=source))
-    assert text.rstrip().endswith(kb.texts["batch_written"]("lt").format(path=out))
-    assert json.loads(out.read_text(encoding="utf-8"))[1]["level_name"] in {lv.name("lt") for lv in kb.levels}
+    assert text.startswith(MODEL.texts["batch_assessed"]("lt").format(count=len(profiles_of(source)), file=source))
+    assert text.rstrip().endswith(MODEL.texts["batch_written"]("lt").format(path=out))
+    assert json.loads(out.read_text(encoding="utf-8"))[1]["level_name"] in {lv.name("lt") for lv in MODEL.levels}
 
 
 def test_a_header_only_file_assesses_nobody(runner, tmp_path):
@@ -270,7 +266,8 @@ def test_an_existing_out_file_is_untouched_by_a_refused_batch(runner, tmp_path):
     ("", "the file is empty; expected a header row 'organisation,<fact names…>' and one organisation a row"),
     ("\n\n", "the file is empty; expected a header row 'organisation,<fact names…>' and one organisation a row"),
     ("organisation,cx_strategie\nA,3\n", "line 1 (header), column 2: 'cx_strategie' is not a known fact "
-                                         "(did you mean 'cx_strategy'?); 'branda facts' lists all 22"),
+                                         "(did you mean 'cx_strategy'?); 'branda facts' lists all "
+                                         f"{len(FACTS)}"),
     ("organisation,cx_strategy,resistance,cx_strategy\n", "line 1 (header), column 4: 'cx_strategy' is given twice "
                                                           "(also column 2)"),
     ("name,cx_strategy\n", "line 1 (header), column 1: the first column is 'name'; the header must start with "
@@ -357,4 +354,4 @@ def test_an_internal_failure_leaves_the_old_results_and_no_temporary_file(runner
 def test_the_survey_generator_is_deterministic(tmp_path):
     a, b, c = (survey(tmp_path / f"{n}.csv", 50, seed=s) for n, s in (("a", 5), ("b", 5), ("c", 6)))
     assert a.read_bytes() == b.read_bytes() != c.read_bytes()
-    assert all(isinstance(item, list) for item in BatchInput(a).read())
+    assert all(isinstance(item, list) for item in BatchInput(a, MODEL).read())

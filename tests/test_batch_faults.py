@@ -20,15 +20,16 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import MODEL, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli import cli
-from knowledge.loader import knowledge
 
 BRANDA = [sys.executable, str(ROOT / "cli.py")]
-FACTS = list(knowledge().facts)
+FACTS = list(MODEL.facts)
+SCALE = [str(v) for v in MODEL.scale]  # the answers, as cells
+ALLOWED = f"allowed: a whole number {MODEL.low}-{MODEL.high}, or empty, null or ? for unknown"
 RUN_LIMIT = 60  # seconds: a deadline for a hung run, never a measure of speed
 linux_only = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
 
@@ -40,7 +41,7 @@ def survey(path: Path, count: int, seed: int = 7) -> Path:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["organisation", *FACTS])
         for i in range(1, count + 1):
-            writer.writerow([f"Organisation {i:05d}", *(rnd.choice("12345 ").strip() for _ in FACTS)])
+            writer.writerow([f"Organisation {i:05d}", *(rnd.choice([*SCALE, ""]) for _ in FACTS)])
     return path
 
 
@@ -264,7 +265,7 @@ def test_rows_that_turn_bad_after_the_results_are_being_written_refuse_the_whole
     assert proc.returncode == 2 and stdout == ""
     problems = error_lines(err)
     assert [p.split(": ", 2)[1] for p in problems] == ["line 2501 (row 2500)", "line 2902 (row 2901)"]
-    assert "2 cells, fewer than the header's 23 columns" in problems[0]
+    assert f"2 cells, fewer than the header's {1 + len(FACTS)} columns" in problems[0]
     assert out.read_text(encoding="utf-8") == "old\n"
     assert temporaries(tmp_path) == []
 
@@ -272,7 +273,8 @@ def test_rows_that_turn_bad_after_the_results_are_being_written_refuse_the_whole
 @pytest.mark.parametrize("through", ["file", "pipe"])
 def test_bad_rows_deep_in_a_large_file_are_all_named_and_nothing_is_written(tmp_path, source, through):
     lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
-    bad = {2_400: "UAB X,6" + ",1" * (len(FACTS) - 1) + "\n", 2_990: "UAB Y" + ",4.0" * len(FACTS) + "\n"}
+    bad = {2_400: f"UAB X,{MODEL.high + 1}" + f",{MODEL.low}" * (len(FACTS) - 1) + "\n",
+           2_990: "UAB Y" + ",4.0" * len(FACTS) + "\n"}
     text = "".join(bad.get(i, line) for i, line in enumerate(lines))
     given = tmp_path / "survey.csv"
     given.write_text(text, encoding="utf-8")
@@ -285,8 +287,7 @@ def test_bad_rows_deep_in_a_large_file_are_all_named_and_nothing_is_written(tmp_
     assert done.returncode == 2 and done.stdout == b""
     problems = error_lines(done.stderr.decode("utf-8"))
     assert [p.split(": ", 2)[1] for p in problems] == ["line 2401 (row 2400)", "line 2991 (row 2990)"]
-    assert problems[0].endswith(f"column '{FACTS[0]}' has value '6'; allowed: a whole number 1-5, or empty, "
-                                "null or ? for unknown")
+    assert problems[0].endswith(f"column '{FACTS[0]}' has value '{MODEL.high + 1}'; {ALLOWED}")
     assert problems[1].count("has value '4.0'") == len(FACTS)
     assert out.read_text(encoding="utf-8") == "[]\n"
     assert temporaries(tmp_path) == []

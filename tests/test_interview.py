@@ -16,7 +16,7 @@ import time
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import MODEL, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,23 +37,24 @@ from expert.interview import (
 )
 from expert.profile import load_profile
 from expert.unknowns import decisive_unknowns
-from knowledge.loader import knowledge
-from rules.model import rulebase
 
-VOCABULARY = list(knowledge().facts)
-HINT_EN = "(1-5, ? = don't know, q = stop)"
+VOCABULARY = list(MODEL.facts)
+SCALE = f"{MODEL.low}-{MODEL.high}"  # the answers, as the prompts name them
+TOP = MODEL.top
+LOWEST = MODEL.level(1).name("en")  # where an interview stopped early ends
+HINT_EN = f"({SCALE}, ? = don't know, q = stop)"
 
 
 def question(name: str, lang: str = "en") -> str:
-    return knowledge().facts[name].question(lang)
+    return MODEL.facts[name].question(lang)
 
 
 def exact_prompt(name: str) -> str:
-    """The interface's prompt: `[fact_name] question (1-5, ? = don't know, q = stop)`."""
+    """The interface's prompt: `[fact_name] question (1-5, ? = don't know, q = stop)` for the bundled model."""
     return f"[{name}] {question(name)} {HINT_EN}"
 
 
-LEVEL_2_FACTS = [n for n in VOCABULARY if n in {c.fact for _, c in rulebase().conditions_of(2)}]
+LEVEL_2_FACTS = [n for n in VOCABULARY if n in {c.fact for _, c in MODEL.rules.conditions_of(2)}]
 FIRST = LEVEL_2_FACTS[0]  # level 2 gates every level above it: its first fact in the vocabulary comes first
 SECOND = LEVEL_2_FACTS[1]
 
@@ -64,45 +65,46 @@ SECOND = LEVEL_2_FACTS[1]
     ("1", 1), ("5", 5), (" 3 ", 3), ("3\r", 3), ("?", None), (" ? ", None), ("q", QUIT), ("Q", QUIT),
 ])
 def test_an_answer_is_a_value_dont_know_or_stop(typed, meaning):
-    assert parse_answer(typed) == meaning
+    assert parse_answer(MODEL, typed) == meaning
 
 
 @pytest.mark.parametrize("typed", ["", "0", "6", "4.0", "44", "yes", "-1", "٣", "１", "??", "quit"])
 def test_anything_else_is_asked_again(typed):
     with pytest.raises(ValueError):
-        parse_answer(typed)
+        parse_answer(MODEL, typed)
 
 
 def test_the_prompt_is_the_interfaces_format():
-    assert prompt(FIRST, "en") == exact_prompt(FIRST) + " "
+    assert prompt(MODEL, FIRST, "en") == exact_prompt(FIRST) + " "
 
 
 def test_the_lithuanian_prompt_keeps_the_keys_and_asks_in_lithuanian():
-    assert prompt(FIRST, "lt") == f"[{FIRST}] {question(FIRST, 'lt')} (1-5, ? = nežinau, q = sustoti) "
+    assert prompt(MODEL, FIRST, "lt") == f"[{FIRST}] {question(FIRST, 'lt')} ({SCALE}, ? = nežinau, q = sustoti) "
 
 
 def test_the_first_question_is_the_first_level_2_fact():
-    assert next_questions(Answers())[0] == FIRST
+    assert next_questions(MODEL, Answers())[0] == FIRST
 
 
-answers_st = st.dictionaries(st.sampled_from(VOCABULARY), st.one_of(st.none(), st.integers(1, 5)), max_size=22)
+answers_st = st.dictionaries(st.sampled_from(VOCABULARY), st.one_of(st.none(), st.integers(MODEL.low, MODEL.high)),
+                             max_size=len(VOCABULARY))
 
 
 @settings(max_examples=60, deadline=None)
 @given(answers_st)
 def test_only_decisive_unasked_facts_are_asked_lowest_level_first(facts):
     answers = Answers(facts=facts)
-    queue = next_questions(answers)
-    decisive = decisive_unknowns(rulebase(), answers.known)
+    queue = next_questions(MODEL, answers)
+    decisive = decisive_unknowns(MODEL, answers.known)
     assert set(queue) == {n for n in decisive if n not in facts}  # a "?" is never asked again
-    keys = [(matters_at(n), VOCABULARY.index(n)) for n in queue]
+    keys = [(matters_at(MODEL, n), VOCABULARY.index(n)) for n in queue]
     assert keys == sorted(keys)
 
 
 def test_an_answer_that_settles_everything_ends_the_questions():
     every = {n: 3 for n in VOCABULARY}
-    assert next_questions(Answers(facts=every)) == []
-    assert next_questions(Answers(facts={n: None for n in VOCABULARY})) == []
+    assert next_questions(MODEL, Answers(facts=every)) == []
+    assert next_questions(MODEL, Answers(facts={n: None for n in VOCABULARY})) == []
 
 
 organisations = st.one_of(st.none(), st.text(max_size=40), st.sampled_from(["yes", "null", "123", "2026-01-01", "~"]))
@@ -114,11 +116,11 @@ def test_saved_answers_load_back_as_they_were(tmp_path_factory, facts, organisat
     path = tmp_path_factory.mktemp("save") / "answers.yaml"
     answers = Answers(facts=facts, organisation=organisation, organisation_asked=True,
                       assessed_on=dt.date(2026, 11, 20))
-    save_answers(path, answers)
-    again = load_answers(path)
+    save_answers(MODEL, path, answers)
+    again = load_answers(MODEL, path)
     assert dict(again.facts) == facts
     assert (again.organisation, again.organisation_asked) == (organisation, True)
-    profile = load_profile(path)  # the file is a plain profile for every other command
+    profile = load_profile(MODEL, path)  # the file is a plain profile for every other command
     assert dict(profile.facts) == answers.known and profile.assessed_on == "2026-11-20"
 
 
@@ -143,10 +145,10 @@ def test_every_answer_is_on_disk_before_the_next_question(tmp_path):
 
     def ask(text: str) -> str:
         if text.startswith("["):
-            seen_on_disk.append(dict(load_answers(path).facts))
+            seen_on_disk.append(dict(load_answers(MODEL, path).facts))
         return next(typed)
 
-    outcome = run_interview(path, Answers(), Console(ask, lambda _: None))
+    outcome = run_interview(MODEL, path, Answers(), Console(ask, lambda _: None))
     assert outcome.stopped
     assert seen_on_disk == [{}, {FIRST: 4}, {FIRST: 4, SECOND: 2}]
 
@@ -161,11 +163,11 @@ def test_a_piped_interview_asks_in_order_saves_and_assesses(runner, tmp_path):
     asked = [line for line in lines if line.startswith("[")]
     assert asked == [exact_prompt(FIRST) + " 4", exact_prompt(SECOND) + " maybe", exact_prompt(SECOND) + " 2",
                      f"{exact_prompt(LEVEL_2_FACTS[2])} q"]
-    assert "Please answer with a whole number 1-5, ? if you don't know, or q to stop (you typed 'maybe')." in lines
+    assert f"Please answer with a whole number {SCALE}, ? if you don't know, or q to stop (you typed 'maybe')." in lines
     assert f"Stopped. 2 of {len(VOCABULARY)} questions asked so far are saved in {out}; " \
            f"run `branda interview --out {out}` to go on." in lines
-    assert 'UAB Acme: customer-service maturity level 1 of 5, "Low organisational maturity"' in lines
-    saved = load_answers(out)
+    assert f'UAB Acme: customer-service maturity level 1 of {TOP}, "{LOWEST}"' in lines
+    saved = load_answers(MODEL, out)
     assert (saved.organisation, dict(saved.facts)) == ("UAB Acme", {FIRST: 4, SECOND: 2})
 
 
@@ -174,7 +176,7 @@ def test_when_nothing_left_can_change_the_result_it_offers_the_rest(runner, tmp_
     # Every fact at 5 but one unknown: resistance 5 fails level 2, so the level is 1 whatever else is said,
     # and most level-3 conditions already hold, so the uneven profile is raised whatever touchpoint_data is.
     facts = {n: 5 for n in VOCABULARY if n != "touchpoint_data"}
-    save_answers(out, Answers(facts=facts, organisation="Settled", organisation_asked=True))
+    save_answers(MODEL, out, Answers(facts=facts, organisation="Settled", organisation_asked=True))
     result = runner.invoke(cli, ["interview", "--out", str(out)], input="n\n")
     assert result.exit_code == 0, result.output
     assert "No remaining answer can change the level or any diagnostic." in result.output
@@ -182,7 +184,7 @@ def test_when_nothing_left_can_change_the_result_it_offers_the_rest(runner, tmp_
     assert "[touchpoint_data]" not in result.output
     result = runner.invoke(cli, ["interview", "--out", str(out)], input="y\n2\n")
     assert f"{exact_prompt('touchpoint_data')} 2" in result.output
-    assert load_answers(out).facts["touchpoint_data"] == 2
+    assert load_answers(MODEL, out).facts["touchpoint_data"] == 2
 
 
 def test_running_out_of_input_keeps_the_answers(runner, tmp_path):
@@ -190,7 +192,7 @@ def test_running_out_of_input_keeps_the_answers(runner, tmp_path):
     result = runner.invoke(cli, ["interview", "--out", str(out)], input="Acme\n3\n")
     assert result.exit_code == 0
     assert "Stopped. 1 of" in result.output
-    assert dict(load_answers(out).facts) == {FIRST: 3}
+    assert dict(load_answers(MODEL, out).facts) == {FIRST: 3}
 
 
 def test_without_out_it_saves_to_interview_yaml_here(runner, tmp_path, monkeypatch):
@@ -198,7 +200,7 @@ def test_without_out_it_saves_to_interview_yaml_here(runner, tmp_path, monkeypat
     result = runner.invoke(cli, ["interview"], input="Acme\n4\nq\n")
     assert result.exit_code == 0
     assert result.output.startswith("No --out given: the answers are saved to interview.yaml in this folder.\n")
-    assert dict(load_answers(tmp_path / "interview.yaml").facts) == {FIRST: 4}
+    assert dict(load_answers(MODEL, tmp_path / "interview.yaml").facts) == {FIRST: 4}
 
 
 def test_it_will_not_overwrite_a_file_that_is_not_a_profile(runner, tmp_path, monkeypatch):
@@ -232,8 +234,8 @@ def test_the_interview_in_lithuanian(runner, tmp_path):
     out = tmp_path / "lt.yaml"
     result = runner.invoke(cli, ["interview", "--out", str(out), "--lang", "lt"], input="UAB Pavyzdys\n4\nq\n")
     assert result.exit_code == 0
-    assert f"[{FIRST}] {question(FIRST, 'lt')} (1-5, ? = nežinau, q = sustoti) 4" in result.output
-    assert "klientų aptarnavimo brandos lygis 1 iš 5" in result.output
+    assert f"[{FIRST}] {question(FIRST, 'lt')} ({SCALE}, ? = nežinau, q = sustoti) 4" in result.output
+    assert f"klientų aptarnavimo brandos lygis 1 iš {TOP}" in result.output
 
 
 # --- in a terminal (pseudo-terminal) ---------------------------------------------------------------------
@@ -319,14 +321,14 @@ def test_in_a_terminal_ctrl_c_keeps_the_answers_and_a_second_run_asks_only_the_r
     screen = first.expect(exact_prompt(FIRST) + " ")
     assert screen.endswith("\n" + exact_prompt(FIRST) + " ")  # the prompt starts its own line, exactly
     first.type("9")
-    first.expect("Please answer with a whole number 1-5, ? if you don't know, or q to stop (you typed '9').")
+    first.expect(f"Please answer with a whole number {SCALE}, ? if you don't know, or q to stop (you typed '9').")
     first.expect("\n" + exact_prompt(FIRST) + " ")  # asked again
     first.type("4")
     first.expect("\n" + exact_prompt(SECOND) + " ")
     first.ctrl_c()
     first.expect(f"Stopped. 1 of {len(VOCABULARY)} questions asked so far are saved in {out}")
     assert first.wait() == 130
-    saved = load_answers(out)
+    saved = load_answers(MODEL, out)
     assert (saved.organisation, dict(saved.facts)) == ("UAB Acme", {FIRST: 4})
 
     second = terminal("interview", "--out", str(out))
@@ -337,7 +339,7 @@ def test_in_a_terminal_ctrl_c_keeps_the_answers_and_a_second_run_asks_only_the_r
     second.type("?")
     second.expect("\n" + exact_prompt(LEVEL_2_FACTS[2]) + " ")
     second.type("q")
-    second.expect('UAB Acme: customer-service maturity level 1 of 5, "Low organisational maturity"')
+    second.expect(f'UAB Acme: customer-service maturity level 1 of {TOP}, "{LOWEST}"')
     assert second.wait() == 0
     raw = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert raw["facts"] == {FIRST: 4, SECOND: "?"}  # "don't know" is kept as asked: '?'
@@ -354,11 +356,11 @@ def test_in_a_terminal_an_interview_runs_to_the_assessment(terminal, tmp_path):
     facts = {n: 4 for n in VOCABULARY}
     facts.update(resistance=2, individual_dependence=2, directive_management=2, quick_wins_focus=2, complacency=2)
     last = "expectations_exceeded"
-    save_answers(out, Answers(facts={n: v for n, v in facts.items() if n != last}, organisation="Full",
+    save_answers(MODEL, out, Answers(facts={n: v for n, v in facts.items() if n != last}, organisation="Full",
                               organisation_asked=True))
     t = terminal("interview", "--out", str(out))
     t.expect(exact_prompt(last) + " ")
     t.type("4")
-    t.expect('Full: customer-service maturity level 5 of 5, "Better than customers expect"')
+    t.expect(f'Full: customer-service maturity level {TOP} of {TOP}, "{MODEL.level(TOP).name("en")}"')
     assert t.wait() == 0
-    assert load_answers(out).facts[last] == 4
+    assert load_answers(MODEL, out).facts[last] == 4

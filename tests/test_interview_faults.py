@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import MODEL, ROOT
 from test_interview import FIRST, LEVEL_2_FACTS, SECOND, VOCABULARY, Terminal, exact_prompt
 
 import expert.terminal
@@ -100,7 +100,7 @@ def program():
 
 def assert_resumable(runner, out: Path, first_prompt: str) -> None:
     """The file is a profile, and the next interview on it starts with `first_prompt`."""
-    load_profile(out)
+    load_profile(MODEL, out)
     result = runner.invoke(cli, ["interview", "--out", str(out)], input="q\n")
     assert result.exit_code == 0, result.output
     asked = [line for line in result.output.splitlines() if line.startswith((first_prompt[:20], "[", "Organisation"))]
@@ -147,7 +147,7 @@ def test_ctrl_c_at_the_organisation_prompt(program, runner, tmp_path):
     t.ctrl_c()
     t.expect(stopped_line(0, out))
     assert t.ended() == 130
-    assert load_answers(out) == Answers(assessed_on=load_answers(out).assessed_on)  # nothing but the date
+    assert load_answers(MODEL, out) == Answers(assessed_on=load_answers(MODEL, out).assessed_on)  # nothing but the date
     assert_resumable(runner, out, ORGANISATION_PROMPT)
 
 
@@ -169,7 +169,7 @@ def test_ctrl_c_while_the_organisation_is_being_saved_saves_it_first(program, ru
     t.type("UAB Acme")
     t.expect(stopped_line(0, out))
     assert t.ended() == 130
-    assert load_answers(out).organisation == "UAB Acme"
+    assert load_answers(MODEL, out).organisation == "UAB Acme"
     assert_resumable(runner, out, exact_prompt(FIRST))
 
 
@@ -181,7 +181,7 @@ def test_ctrl_c_typed_right_after_the_organisation(program, runner, tmp_path):
     t.ctrl_c()  # at once: the terminal may drop the unread line, or the program may have saved it
     t.expect(stopped_line(0, out))
     assert t.ended() == 130
-    saved = load_answers(out)
+    saved = load_answers(MODEL, out)
     assert saved.organisation in (None, "UAB Acme") and saved.facts == {}
     assert_resumable(runner, out, exact_prompt(FIRST) if saved.organisation_asked else ORGANISATION_PROMPT)
 
@@ -199,7 +199,7 @@ def test_ctrl_c_at_each_of_the_first_questions(program, runner, tmp_path, answer
     t.ctrl_c()
     t.expect(stopped_line(answered, out))
     assert t.ended() == 130
-    saved = load_answers(out)
+    saved = load_answers(MODEL, out)
     assert (saved.organisation, dict(saved.facts)) == ("UAB Acme", {n: 4 for n in LEVEL_2_FACTS[:answered]})
     assert_resumable(runner, out, exact_prompt(LEVEL_2_FACTS[answered]))
 
@@ -216,13 +216,13 @@ def test_ctrl_c_between_two_questions(program, runner, tmp_path):
     assert t.ended() == 130
     answered = int(screen.rsplit("Stopped. ", 1)[1].split()[0])
     assert answered in (0, 1)
-    assert dict(load_answers(out).facts) == ({FIRST: 4} if answered else {})
+    assert dict(load_answers(MODEL, out).facts) == ({FIRST: 4} if answered else {})
     assert_resumable(runner, out, exact_prompt(LEVEL_2_FACTS[answered]))
 
 
 def settled(out: Path) -> None:
     """A file in which no remaining answer can change the result (see test_interview's story of it)."""
-    save_answers(out, Answers(facts={n: 5 for n in VOCABULARY if n != "touchpoint_data"}, organisation="Settled",
+    save_answers(MODEL, out, Answers(facts={n: 5 for n in VOCABULARY if n != "touchpoint_data"}, organisation="Settled",
                               organisation_asked=True))
 
 
@@ -234,7 +234,7 @@ def test_ctrl_c_at_ask_the_rest(program, tmp_path):
     t.ctrl_c()
     t.expect(stopped_line(TOTAL - 1, out))
     assert t.ended() == 130
-    assert "touchpoint_data" not in load_answers(out).facts
+    assert "touchpoint_data" not in load_answers(MODEL, out).facts
 
 
 ASSESSING = """
@@ -271,7 +271,7 @@ def test_ctrl_c_during_the_assessment_after_q_says_stopped_once(program, tmp_pat
     t.expect(stopped_line(0, out))
     assert t.ended() == 130
     assert t.screen.count("Stopped") == 1
-    assert load_answers(out).organisation == "UAB Acme"
+    assert load_answers(MODEL, out).organisation == "UAB Acme"
 
 
 def test_in_process_the_ctrl_c_handling_is_put_back(runner, tmp_path, monkeypatch):
@@ -315,7 +315,7 @@ def test_a_second_interview_on_the_same_file_is_refused_and_the_first_keeps_its_
     first.expect("\n" + exact_prompt(LEVEL_2_FACTS[2]) + " ")
     first.type("q")
     assert first.ended() == 0
-    saved = load_answers(out)
+    saved = load_answers(MODEL, out)
     assert (saved.organisation, dict(saved.facts)) == ("UAB First", {FIRST: 4, SECOND: 2})
     result = runner.invoke(cli, ["interview", "--out", str(out)], input="q\n")  # free again once it has ended
     assert result.exit_code == 0, result.output
@@ -325,14 +325,14 @@ def test_two_new_interviews_cannot_both_start(tmp_path):
     from expert.interview import open_interview
 
     out = tmp_path / "new.yaml"
-    with open_interview(str(out)) as first:
+    with open_interview(MODEL, str(out)) as first:
         assert out.exists()
         with pytest.raises(InputError, match="is being written by another interview"):
-            open_interview(str(out))
+            open_interview(MODEL, str(out))
         first.save(Answers(facts={FIRST: 3}, organisation="A", organisation_asked=True))
         with pytest.raises(InputError, match="is being written by another interview"):
-            open_interview(str(out))
-    with open_interview(str(out)) as again:
+            open_interview(MODEL, str(out))
+    with open_interview(MODEL, str(out)) as again:
         assert dict(again.answers.facts) == {FIRST: 3}
 
 
@@ -355,7 +355,7 @@ def test_the_lock_is_on_the_new_file_from_the_moment_it_has_the_name(tmp_path, m
         real_replace(src, dst)
 
     monkeypatch.setattr(expert.atomic.os, "replace", replace)
-    with open_interview(str(out)) as file:
+    with open_interview(MODEL, str(out)) as file:
         file.save(Answers(facts={FIRST: 3}, organisation="A", organisation_asked=True))
         fd = os.open(out, os.O_RDONLY)
         try:
@@ -370,20 +370,20 @@ def test_a_file_replaced_between_open_and_lock_is_opened_again(tmp_path, monkeyp
     import expert.interview
 
     out = tmp_path / "race.yaml"
-    save_answers(out, Answers(facts={FIRST: 1}, organisation="Old", organisation_asked=True))
+    save_answers(MODEL, out, Answers(facts={FIRST: 1}, organisation="Old", organisation_asked=True))
     real_flock = fcntl.flock
     calls = []
 
     def flock(fd, how):  # the first time, another writer puts a new version in place just before the lock
         if not calls:
             newer = tmp_path / "newer.yaml"
-            save_answers(newer, Answers(facts={FIRST: 5}, organisation="New", organisation_asked=True))
+            save_answers(MODEL, newer, Answers(facts={FIRST: 5}, organisation="New", organisation_asked=True))
             os.replace(newer, out)
         calls.append(fd)
         return real_flock(fd, how)
 
     monkeypatch.setattr(expert.interview.fcntl, "flock", flock)
-    with expert.interview.open_interview(str(out)) as file:
+    with expert.interview.open_interview(MODEL, str(out)) as file:
         assert len(calls) == 2  # locked the old one, saw it had lost the name, opened the new one
         assert (file.answers.organisation, dict(file.answers.facts)) == ("New", {FIRST: 5})
 
@@ -436,7 +436,7 @@ def test_resuming_keeps_the_comments_order_and_formatting(runner, tmp_path, newl
             assert line in remaining, (line, new)
     for name in asked[:3]:  # new facts take the file's own indentation
         assert any(n.startswith(f"    {name}: ") for n in lines), new
-    saved = load_answers(out)
+    saved = load_answers(MODEL, out)
     assert [saved.facts[n] for n in asked[:3]] == [2, None, 3]
     assert saved.organisation == "UAB Komentaras"
 
@@ -446,14 +446,14 @@ def test_blank_and_null_facts_are_asked_and_question_marks_are_not(runner, tmp_p
     out.write_text((ROOT / "examples" / "startup_partial.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     from expert.interview import next_questions
 
-    loaded = load_answers(out)
-    assert {"process_standardisation", "cx_strategy"} <= set(next_questions(loaded))  # "not asked yet (unknown)"
+    loaded = load_answers(MODEL, out)
+    assert {"process_standardisation", "cx_strategy"} <= set(next_questions(MODEL, loaded))  # "not asked yet (unknown)"
     assert "process_standardisation" not in loaded.facts and "cx_strategy" not in loaded.facts
     output, asked = answer_all(runner, out, ["2", "4", "q"])
     assert asked[:2] == ["resistance", "process_standardisation"]
     assert "No remaining answer" not in output
     assert "# the founder drives it personally" in out.read_text(encoding="utf-8")
-    assert load_answers(out).facts["process_standardisation"] == 4
+    assert load_answers(MODEL, out).facts["process_standardisation"] == 4
 
     dont_know = tmp_path / "dont_know.yaml"
     dont_know.write_text("organisation: X\nfacts:\n  customer_focus: '?'\n  resistance: ~\n", encoding="utf-8")
@@ -480,14 +480,14 @@ def test_a_file_of_the_first_version_keeps_its_null_as_asked(runner, tmp_path):
     assert asked[0] == SECOND
     text = out.read_text(encoding="utf-8")
     assert "given as null" not in text and f"{FIRST}: '?'" in text
-    assert dict(load_answers(out).facts) == {FIRST: None, SECOND: 3}
+    assert dict(load_answers(MODEL, out).facts) == {FIRST: None, SECOND: 3}
 
 
 def test_flow_style_facts_stay_flow_style(runner, tmp_path):
     out = tmp_path / "flow.yaml"
     out.write_text("organisation: Flow  # one line\nfacts: {customer_focus: 4}\n", encoding="utf-8")
     _, asked = answer_all(runner, out, ["2", "q"])
-    assert dict(load_answers(out).facts) == {"customer_focus": 4, asked[0]: 2}
+    assert dict(load_answers(MODEL, out).facts) == {"customer_focus": 4, asked[0]: 2}
     assert "facts: {" in out.read_text(encoding="utf-8") and "# one line" in out.read_text(encoding="utf-8")
 
 
@@ -520,7 +520,7 @@ def test_resuming_in_a_read_only_folder_is_one_line_naming_the_file(runner, tmp_
     folder = tmp_path / "ro"
     folder.mkdir()
     out = folder / "acme.yaml"
-    save_answers(out, Answers(facts={FIRST: 4}, organisation="Acme", organisation_asked=True))
+    save_answers(MODEL, out, Answers(facts={FIRST: 4}, organisation="Acme", organisation_asked=True))
     before = out.read_bytes()
     with read_only(folder):
         result = runner.invoke(cli, ["interview", "--out", str(out)], input="4\n4\n")
@@ -541,7 +541,7 @@ def test_a_write_that_fails_midway_is_one_line_and_the_file_is_as_it_was(runner,
     import expert.atomic
 
     out = tmp_path / "acme.yaml"
-    save_answers(out, Answers(facts={FIRST: 4}, organisation="Acme", organisation_asked=True))
+    save_answers(MODEL, out, Answers(facts={FIRST: 4}, organisation="Acme", organisation_asked=True))
     before = out.read_bytes()
 
     def broken(src, dst):
@@ -577,11 +577,11 @@ def test_a_huge_organisation_name_is_refused_and_asked_again(runner, tmp_path):
     assert "That name is 2,000,000 characters long; a name may have at most 200. Please type a shorter one " \
            "(or q to stop)." in result.output
     assert result.output.count(ORGANISATION_PROMPT) == 2
-    assert load_profile(out).organisation == "UAB Short"  # the file reads back
+    assert load_profile(MODEL, out).organisation == "UAB Short"  # the file reads back
     assert out.stat().st_size < 1000
     exactly = tmp_path / "exactly.yaml"
     result = runner.invoke(cli, ["interview", "--out", str(exactly)], input="y" * 200 + "\nq\n")
-    assert load_answers(exactly).organisation == "y" * 200
+    assert load_answers(MODEL, exactly).organisation == "y" * 200
 
 
 def test_an_answer_that_would_make_the_file_too_big_to_read_is_refused(runner, tmp_path):
@@ -603,7 +603,7 @@ def test_q_at_the_organisation_prompt_stops(runner, tmp_path, typed):
     assert result.exit_code == 0, result.output
     assert stopped_line(0, out) in result.output
     assert "[" not in result.output.split(ORGANISATION_PROMPT, 1)[1].split("Stopped")[0]  # no question asked
-    saved = load_answers(out)
+    saved = load_answers(MODEL, out)
     assert not saved.organisation_asked and saved.organisation is None  # asked again next time
     assert_resumable(runner, out, ORGANISATION_PROMPT)
 
@@ -614,14 +614,14 @@ def test_stopped_at_the_organisation_prompt_the_file_it_names_exists(runner, tmp
     result = runner.invoke(cli, ["interview", "--out", str(out)], input=input_text)
     assert result.exit_code == 0, result.output
     assert stopped_line(0, out) in result.output
-    load_profile(out)  # the file the message names is there, and it is a profile
+    load_profile(MODEL, out)  # the file the message names is there, and it is a profile
 
 
 def test_undecodable_input_is_not_an_error(runner, tmp_path):
     out = tmp_path / "bytes.yaml"
     result = runner.invoke(cli, ["interview", "--out", str(out)], input=b"UAB \xff\xfe\n4\nq\n")
     assert result.exit_code == 0, result.output
-    assert load_answers(out).organisation == "UAB \ufffd\ufffd"
+    assert load_answers(MODEL, out).organisation == "UAB \ufffd\ufffd"
 
 
 def test_control_characters_from_a_resumed_file_never_reach_the_terminal(runner, tmp_path):
@@ -637,7 +637,7 @@ def test_a_control_character_typed_as_the_organisation_is_dropped(runner, tmp_pa
     out = tmp_path / "typed.yaml"
     result = runner.invoke(cli, ["interview", "--out", str(out)], input="UAB \x1b[31mRed\x07\nq\n")
     assert result.exit_code == 0
-    assert load_answers(out).organisation == "UAB [31mRed"
+    assert load_answers(MODEL, out).organisation == "UAB [31mRed"
     assert not TERMINAL_CONTROL.search(result.stdout)
 
 

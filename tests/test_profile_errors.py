@@ -10,11 +10,12 @@ from pathlib import Path
 
 import click
 import pytest
+from conftest import MODEL
 
 from cli import cli
 
 GOOD = "organisation: UAB Pavyzdys\nfacts:\n  cx_ownership: 5\n  process_standardisation: 4\n  resistance: 2\n"
-ALLOWED = "1-5"  # interface.md: every value message says what is allowed
+ALLOWED = f"{MODEL.low}-{MODEL.high}"  # interface.md: every value message says what is allowed (1-5)
 LIMIT = 1_000_000  # interface.md: "a profile file over 1 MB is refused before it is parsed"
 
 
@@ -42,7 +43,7 @@ def assess_json(runner, path: Path, *sets: str) -> dict:
 
 # (file name, content, what the line must say besides the file name)
 BAD_FILES = [
-    # values: strict whole numbers 1-5
+    # values: strict whole numbers on the scale (1-5)
     ("zero.yaml", "facts:\n  cx_ownership: 0\n", ["'cx_ownership'", "value 0", ALLOWED]),
     ("six.yaml", "facts:\n  cx_ownership: 6\n", ["'cx_ownership'", "value 6", ALLOWED]),
     ("negative.yaml", "facts:\n  resistance: -1\n", ["'resistance'", "-1", ALLOWED]),
