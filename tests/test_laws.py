@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+from conftest import MODEL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from expert.assess import INCOMPLETE, assess
+from expert.assess import assess
 from expert.engine import session
 from expert.profile import Profile
 from expert.serialize import assessment_json
-from knowledge.loader import knowledge
-from rules.evaluate import evaluate
-from rules.model import rulebase
+from rules.fast import evaluate
 
-RULES = rulebase()
-FACTS = list(knowledge().facts)
-POSITIVE = {name: fact.positive for name, fact in knowledge().facts.items()}
+RULES = MODEL.rules
+FACTS = list(MODEL.facts)
+POSITIVE = {name: fact.positive for name, fact in MODEL.facts.items()}
 VALUE = st.one_of(st.none(), st.integers(1, 5))
 
 LAW = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -49,13 +48,13 @@ PROFILES = profiles()
 
 
 def level(facts: Facts) -> int:
-    return session().run(facts).level
+    return session(MODEL.rules).run(facts).level
 
 
 @LAW
 @given(PROFILES)
 def test_exactly_one_level_in_1_to_5_is_concluded(facts: Facts) -> None:
-    run = session().run(facts)
+    run = session(MODEL.rules).run(facts)
     concluded = [c for f in run.firings for c in f.concludes if c.startswith("level:")]
     assert concluded == [f"level:{run.level}"] and 1 <= run.level <= 5
 
@@ -63,7 +62,7 @@ def test_exactly_one_level_in_1_to_5_is_concluded(facts: Facts) -> None:
 @LAW
 @given(PROFILES)
 def test_the_same_profile_gets_the_same_result_twice(facts: Facts) -> None:
-    first, second = assess(Profile(facts)), assess(Profile(dict(facts)))
+    first, second = assess(MODEL, Profile(facts)), assess(MODEL, Profile(dict(facts)))
     assert (first.level, first.codes, first.firings) == (second.level, second.codes, second.firings)
 
 
@@ -102,16 +101,16 @@ def test_level_n_means_every_condition_of_levels_up_to_n_holds_and_n_plus_1_fail
 @LAW
 @given(PROFILES)
 def test_experta_and_plain_evaluation_agree(facts: Facts) -> None:
-    run = session().run(facts)
+    run = session(MODEL.rules).run(facts)
     assert (run.level, frozenset(code for code, _ in run.diagnoses)) == evaluate(RULES, facts)
-    assessed = assess(Profile(facts))
-    assert set(assessed.codes) - {INCOMPLETE} == set(evaluate(RULES, facts)[1])
+    assessed = assess(MODEL, Profile(facts))
+    assert set(assessed.codes) - {MODEL.incomplete} == set(evaluate(RULES, facts)[1])
 
 
 @LAW
 @given(PROFILES)
 def test_every_fact_in_the_explanation_has_the_profiles_value(facts: Facts) -> None:
-    explanation = assessment_json(assess(Profile(facts)))["explanation"]
+    explanation = assessment_json(assess(MODEL, Profile(facts)))["explanation"]
     assert explanation
     for step in explanation:
         assert {name: facts.get(name) for name in step["because"]} == step["because"], step["rule"]

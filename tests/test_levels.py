@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import MODEL
 
 from expert.assess import assess
 from expert.profile import Profile
-from knowledge.loader import knowledge
 
 NOT_READY = "not_ready_for_cx_system"
 STUCK = "stuck_at_level_2"
@@ -202,17 +202,17 @@ TABLE = [
 @pytest.mark.parametrize("facts, level, codes", TABLE)
 def test_profile_gets_the_level_and_diagnostics_the_article_describes(
         facts: dict[str, int], level: int, codes: set[str]) -> None:
-    result = assess(Profile(facts))
+    result = assess(MODEL, Profile(facts))
     assert (result.level, set(result.codes)) == (level, codes)
 
 
 @pytest.mark.parametrize("profile", [LEVEL_1, LEVEL_2, LEVEL_3, LEVEL_4, LEVEL_5],
                          ids=["level 1", "level 2", "level 3", "level 4", "level 5"])
 def test_typical_profiles_rate_every_fact_of_the_vocabulary(profile: dict[str, int]) -> None:
-    assert sorted(profile) == sorted(knowledge().facts)
+    assert sorted(profile) == sorted(MODEL.facts)
     assert all(1 <= v <= 5 for v in profile.values())
 
 
 def test_each_level_is_ready_for_a_cx_system_from_level_3() -> None:
-    readiness = [assess(Profile(p)).cx_system_ready for p in (LEVEL_1, LEVEL_2, LEVEL_3, LEVEL_4, LEVEL_5)]
+    readiness = [assess(MODEL, Profile(p)).ready for p in (LEVEL_1, LEVEL_2, LEVEL_3, LEVEL_4, LEVEL_5)]
     assert readiness == [False, False, True, True, True]

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import itertools
 
+from conftest import MODEL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from expert.unknowns import EXHAUSTIVE_UP_TO, any_decisive_unknown, decisive_unknowns
-from knowledge.loader import knowledge
-from rules.evaluate import evaluate
-from rules.masks import masks_of
-from rules.model import rulebase
+from rules.fast import evaluate, fast_engine
 
-FACTS = list(knowledge().facts)
-RULES = rulebase()
+FACTS = list(MODEL.facts)
+RULES = MODEL.rules
 profiles = st.dictionaries(st.sampled_from(FACTS), st.integers(1, 5))
 
 
@@ -40,13 +38,13 @@ def test_with_a_few_unknown_facts_the_answer_is_exact(data):
     unknown = data.draw(st.lists(st.sampled_from(FACTS), min_size=1, max_size=3, unique=True))
     facts = {n: data.draw(st.integers(1, 5)) for n in FACTS if n not in unknown}
     assert len(unknown) <= EXHAUSTIVE_UP_TO
-    assert decisive_unknowns(RULES, facts) == _brute_force(facts)
+    assert decisive_unknowns(MODEL, facts) == _brute_force(facts)
 
 
 @settings(max_examples=300, deadline=None)
 @given(profiles)
 def test_an_answer_that_alone_changes_the_outcome_is_always_listed(facts):
-    listed = decisive_unknowns(RULES, facts)
+    listed = decisive_unknowns(MODEL, facts)
     outcome = evaluate(RULES, facts)
     for name in FACTS:
         if name not in facts:
@@ -57,15 +55,15 @@ def test_an_answer_that_alone_changes_the_outcome_is_always_listed(facts):
 @settings(max_examples=300, deadline=None)
 @given(profiles)
 def test_the_quick_yes_or_no_agrees_with_the_full_answer(facts):
-    assert any_decisive_unknown(RULES, facts) == bool(decisive_unknowns(RULES, facts))
+    assert any_decisive_unknown(MODEL, facts) == bool(decisive_unknowns(MODEL, facts))
 
 
 def test_a_complete_profile_has_no_decisive_unknowns():
-    assert decisive_unknowns(RULES, {n: 3 for n in FACTS}) == {}
+    assert decisive_unknowns(MODEL, {n: 3 for n in FACTS}) == {}
 
 
 @settings(max_examples=500, deadline=None)
 @given(profiles)
 def test_the_bit_masks_conclude_what_the_rules_conclude(facts):
-    m = masks_of(RULES)
+    m = fast_engine(RULES)
     assert m.decode(m.outcome(m.mask(facts))) == evaluate(RULES, facts)
