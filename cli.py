@@ -7,17 +7,28 @@ import functools
 import json
 import signal
 import sys
+from pathlib import Path
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from expert.errors import InputError, one_line
-from expert.terminal import terminal_safe
+if not __package__:  # `python cli.py` in a checkout that was never installed: the checkout is the package `branda`
+    import importlib.util
+
+    if importlib.util.find_spec("branda") is None:
+        _spec = importlib.util.spec_from_file_location("branda", Path(__file__).with_name("__init__.py"),
+                                                       submodule_search_locations=[str(Path(__file__).parent)])
+        assert _spec is not None and _spec.loader is not None
+        sys.modules["branda"] = importlib.util.module_from_spec(_spec)
+        _spec.loader.exec_module(sys.modules["branda"])
+
+from branda.expert.errors import InputError, one_line
+from branda.expert.terminal import terminal_safe
 
 if TYPE_CHECKING:
-    from knowledge.model import Model
+    from branda.knowledge.model import Model
 
 
 def _version() -> str:
@@ -96,7 +107,7 @@ class ModelChoice:
     @property
     def model(self) -> Model:
         if self._model is None:
-            from knowledge.model import BUNDLED, ModelError, load_model
+            from branda.knowledge.model import BUNDLED, ModelError, load_model
 
             try:
                 self._model = load_model(self.directory or BUNDLED)
@@ -161,7 +172,7 @@ def emit(fmt: str, text: Callable[[], str], data: Callable[[], Any]) -> None:
 
 def read_profile(model: Model, path: str, sets: tuple[str, ...]) -> Any:
     """Load a profile and apply --set overrides."""
-    from expert.profile import apply_sets, load_profile
+    from branda.expert.profile import apply_sets, load_profile
 
     return apply_sets(model, load_profile(model, path), sets)
 
@@ -205,15 +216,15 @@ def assess(model: Model, profiles: tuple[str, ...], sets: tuple[str, ...], engin
       branda assess examples/retailer_stuck_level2.yaml --set cx_strategy=4 --lang lt
       branda assess ceo.yaml cfo.yaml head_of_service.yaml
     """
-    from expert.assess import assess as run_assessment
-    from expert.render import assessment_text
-    from expert.serialize import assessment_json
+    from branda.expert.assess import assess as run_assessment
+    from branda.expert.render import assessment_text
+    from branda.expert.serialize import assessment_json
 
     if len(profiles) == 1:
         result = run_assessment(model, read_profile(model, profiles[0], sets), engine)
     else:
-        from expert.consensus import consensus, with_disagreement
-        from expert.profile import apply_sets
+        from branda.expert.consensus import consensus, with_disagreement
+        from branda.expert.profile import apply_sets
 
         combined = consensus(model, [read_profile(model, p, ()) for p in profiles])
         result = with_disagreement(run_assessment(model, apply_sets(model, combined.profile, sets), engine), combined)
@@ -230,7 +241,7 @@ def facts(model: Model, fmt: str, lang: str) -> None:
     Example:
       branda facts --lang lt
     """
-    from expert.render import facts_json, facts_text
+    from branda.expert.render import facts_json, facts_text
 
     emit(fmt, lambda: facts_text(model, lang), lambda: facts_json(model, lang))
 
@@ -257,12 +268,12 @@ def why(model: Model, profile: str, sets: tuple[str, ...], target: str | None, f
       branda why examples/retailer_stuck_level2.yaml --level 3 --lang lt
       branda why examples/bank_level3.toml --format dot > why.dot
     """
-    from expert.explain import explain, parse_level, why_json, why_text
+    from branda.expert.explain import explain, parse_level, why_json, why_text
 
     level = None if target is None else parse_level(model, target)
     result = explain(model, read_profile(model, profile, sets), level)
     if fmt in ("dot", "graph-json"):
-        from expert.provenance import graph_json, provenance_graph, to_dot
+        from branda.expert.provenance import graph_json, provenance_graph, to_dot
 
         graph = provenance_graph(result, lang)
         emit("json" if fmt == "graph-json" else "text", lambda: to_dot(graph), lambda: graph_json(graph))
@@ -288,7 +299,7 @@ def whatif(model: Model, profile: str, sets: tuple[str, ...], scenarios: tuple[s
       branda whatif examples/retailer_stuck_level2.yaml --set quick_wins_focus=2 --set internal_alignment=4
       branda whatif examples/bank_level3.toml --scenario analytics.yaml --scenario scorecard.yaml
     """
-    from expert.whatif import compare_all, load_scenario, scenario_from_sets, whatif_json, whatif_text
+    from branda.expert.whatif import compare_all, load_scenario, scenario_from_sets, whatif_json, whatif_text
 
     base = read_profile(model, profile, ())
     plans = ([scenario_from_sets(model, sets)] if sets else []) + [load_scenario(model, s) for s in scenarios]
@@ -312,7 +323,7 @@ def graph(model: Model, fmt: str, lang: str) -> None:
       branda graph --format mermaid --lang lt
       branda graph --format graphml > transitions.graphml
     """
-    from expert.transitions import render_graph
+    from branda.expert.transitions import render_graph
 
     say(render_graph(model, fmt, lang))
 
@@ -334,8 +345,8 @@ def plan(model: Model, profile: str, target: str | None, sets: tuple[str, ...], 
       branda plan examples/retailer_stuck_level2.yaml
       branda plan examples/logistics_level1.yaml --target 3 --lang lt
     """
-    from expert.explain import parse_level
-    from expert.plan import make_plan, plan_json, plan_text
+    from branda.expert.explain import parse_level
+    from branda.expert.plan import make_plan, plan_json, plan_text
 
     level = None if target is None else parse_level(model, target, "--target")
     result = make_plan(model, read_profile(model, profile, sets), level)
@@ -369,8 +380,8 @@ def batch(model: Model, ctx: click.Context, file: str, out: str | None, engine: 
     import stat
     from pathlib import Path
 
-    from expert.batch import Interrupted, Refused, available_cpus, run_batch, summary_json, summary_text
-    from expert.csvio import out_format
+    from branda.expert.batch import Interrupted, Refused, available_cpus, run_batch, summary_json, summary_text
+    from branda.expert.csvio import out_format
 
     kind = None if out is None else out_format(Path(out), Path(file))
     if jobs is not None and jobs > (cpus := available_cpus()):
@@ -421,7 +432,7 @@ def _read_answer(prompt: str) -> str:
     Bytes that are not text in the terminal's encoding become U+FFFD instead of an error; what is echoed and
     prompted is shown with its control characters escaped (expert.terminal).
     """
-    from expert.terminal import terminal_safe
+    from branda.expert.terminal import terminal_safe
 
     click.echo(terminal_safe(prompt), nl=False)
     raw = getattr(sys.stdin, "buffer", None)
@@ -452,11 +463,11 @@ def interview(model: Model, out: str | None, lang: str) -> None:
     Example:
       branda interview --out acme.yaml --lang lt
     """
-    from expert.terminal import CtrlC
+    from branda.expert.terminal import CtrlC
 
     with CtrlC() as ctrl_c:  # first of all: from here on a Ctrl-C stops with its one line, never "Aborted!"
         try:
-            from expert.interview import Console, interview_command
+            from branda.expert.interview import Console, interview_command
         except KeyboardInterrupt:  # still loading: nothing was asked or saved
             click.echo()
             click.echo(model.text("interview_stopped_nothing", lang))
@@ -484,7 +495,7 @@ def report(model: Model, profile: str, out: str, sets: tuple[str, ...], lang: st
       branda report examples/retailer_stuck_level2.yaml --out prekyba.html
       branda report examples/bank_level3.toml --out bankas.md --lang lt
     """
-    from expert.report import report_kind, write_report
+    from branda.expert.report import report_kind, write_report
 
     kind = report_kind(model, out, lang)
     write_report(model, read_profile(model, profile, sets), out, kind, lang)
@@ -507,7 +518,7 @@ def model_group() -> None:
 @click.argument("directory", metavar="DIR")
 def model_check(directory: str) -> None:
     """Check the model in DIR: every problem as one line `FILE: KEY: problem` (exit 2), or a one-line summary."""
-    from expert.models import check_text
+    from branda.expert.models import check_text
 
     lines, status = check_text(directory)
     for line in lines:
@@ -523,7 +534,7 @@ def model_check(directory: str) -> None:
 @click.argument("directory", metavar="DIR")
 def model_export(directory: str) -> None:
     """Write the bundled model into DIR (new or empty) as a starting point for your own."""
-    from expert.models import export_model
+    from branda.expert.models import export_model
 
     written = export_model(directory)
     say(f"{directory}: {len(written)} files written; edit them, then `branda model check {directory}`")
@@ -534,7 +545,7 @@ def model_export(directory: str) -> None:
 @with_model
 def model_show(model: Model, fmt: str, lang: str) -> None:
     """The model in use (--model DIR, BRANDA_MODEL or the bundled one): levels, facts, rules, diagnostics, languages."""
-    from expert.models import model_json, model_text
+    from branda.expert.models import model_json, model_text
 
     emit(fmt, lambda: model_text(model, lang), lambda: model_json(model, lang))
 

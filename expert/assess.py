@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from expert.profile import Profile
-from expert.unknowns import decisive_unknowns
-from knowledge.model import Model
-from rules.fast import trace
-from rules.model import RuleBase
-from rules.trace import Firing, Run
+from branda.expert.profile import Profile
+from branda.expert.unknowns import decisive_unknowns
+from branda.knowledge.model import Model
+from branda.rules.fast import trace
+from branda.rules.model import RuleBase
+from branda.rules.trace import Firing, Run
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def run_engine(rules: RuleBase, facts: dict[str, int], engine: str = "experta") 
     """One inference run: experta (the engine of record) or the plain-Python fast path over the same rules."""
     if engine == "fast":
         return trace(rules, facts)
-    from expert.engine import session  # experta is imported only when it runs
+    from branda.expert.engine import session  # experta is imported only when it runs
 
     return session(rules).run(facts)
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from expert.errors import InputError
+from branda.expert.errors import InputError
 
 _REASONS = {
     errno.EROFS: "the file system is read-only",

@@ -28,14 +28,14 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import IO, Any
 
-from expert.assess import assess
-from expert.atomic import atomic_output
-from expert.csvio import FORMULA_LEAD, ORGANISATION, BatchInput, CsvLines, cell_value, cells_of
-from expert.errors import InputError
-from expert.profile import Profile
-from expert.unknowns import any_decisive_unknown
-from knowledge.model import Model
-from rules.fast import fast_engine
+from branda.expert.assess import assess
+from branda.expert.atomic import atomic_output
+from branda.expert.csvio import FORMULA_LEAD, ORGANISATION, BatchInput, CsvLines, cell_value, cells_of
+from branda.expert.errors import InputError
+from branda.expert.profile import Profile
+from branda.expert.unknowns import any_decisive_unknown
+from branda.knowledge.model import Model
+from branda.rules.fast import fast_engine
 
 POOL_THRESHOLD = 2_000  # rows; a smaller file is assessed in this process
 CHUNK_ROWS = 500  # rows sent to a worker at a time
@@ -86,7 +86,7 @@ class RowAssessor:
         self._level_names = {n: kb.level(n).name(settings.lang) for n in kb.rules.levels}
         self._codes = tuple(kb.diagnostics)
         if settings.kind == "json":
-            from expert.serialize import assessment_json
+            from branda.expert.serialize import assessment_json
 
             self._json = assessment_json
 

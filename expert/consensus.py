@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from expert.assess import Assessment, Diagnostic
-from expert.profile import Profile
-from knowledge.model import Model
+from branda.expert.assess import Assessment, Diagnostic
+from branda.expert.profile import Profile
+from branda.knowledge.model import Model
 
 SPREAD = 2  # answers this far apart (or more) are a disagreement
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from expert.atomic import check_writable
-from expert.errors import InputError, shown
-from expert.profile import UNKNOWN_WORDS, allowed_value, check_fact_name
-from knowledge.model import Model
+from branda.expert.atomic import check_writable
+from branda.expert.errors import InputError, shown
+from branda.expert.profile import UNKNOWN_WORDS, allowed_value, check_fact_name
+from branda.knowledge.model import Model
 
 ORGANISATION = "organisation"
 OUT_FORMATS = {".csv": "csv", ".json": "json"}

@@ -6,10 +6,10 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
-from rules.compiled import Concluded, Diagnosis, Org, compile_engine
-from rules.experta_compat import experta
-from rules.model import DiagnosticRule, IndicatorRule, RuleBase, per_rulebase
-from rules.trace import Firing, Run
+from branda.rules.compiled import Concluded, Diagnosis, Org, compile_engine
+from branda.rules.experta_compat import experta
+from branda.rules.model import DiagnosticRule, IndicatorRule, RuleBase, per_rulebase
+from branda.rules.trace import Firing, Run
 
 # experta.agenda and experta.abstract are loaded by experta itself (through rules.experta_compat);
 # importing them here directly would run before the compatibility fix once imports are sorted.

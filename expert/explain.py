@@ -6,15 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from expert.assess import Assessment, Gap, assess, gaps
-from expert.errors import InputError
-from expert.profile import Profile
-from expert.render import answers_text, assessment_text, facts_inline, gap_line, quoted
-from expert.serialize import assessment_json, firing_json, gap_json
-from knowledge.model import Model
-from rules.fast import evaluate
-from rules.model import DiagnosticRule, IndicatorRule, StepRule
-from rules.trace import Firing
+from branda.expert.assess import Assessment, Gap, assess, gaps
+from branda.expert.errors import InputError
+from branda.expert.profile import Profile
+from branda.expert.render import answers_text, assessment_text, facts_inline, gap_line, quoted
+from branda.expert.serialize import assessment_json, firing_json, gap_json
+from branda.knowledge.model import Model
+from branda.rules.fast import evaluate
+from branda.rules.model import DiagnosticRule, IndicatorRule, StepRule
+from branda.rules.trace import Firing
 
 __all__ = ["Explanation", "concludes_text", "established_by", "explain", "headline", "parse_level", "rule_needs",
            "rule_title", "why_json", "why_text"]

@@ -29,12 +29,12 @@ from typing import Any
 
 import yaml
 
-from expert.atomic import check_writable, write_atomic, write_error
-from expert.errors import InputError, shown
-from expert.profile import MAX_PROFILE_BYTES, Profile, check_value, load_profile
-from expert.terminal import CtrlC, held
-from knowledge.model import Model
-from knowledge.yamlio import load_yaml
+from branda.expert.atomic import check_writable, write_atomic, write_error
+from branda.expert.errors import InputError, shown
+from branda.expert.profile import MAX_PROFILE_BYTES, Profile, check_value, load_profile
+from branda.expert.terminal import CtrlC, held
+from branda.knowledge.model import Model
+from branda.knowledge.yamlio import load_yaml
 
 __all__ = ["DEFAULT_OUT", "DONT_KNOW", "MAX_ORGANISATION", "QUIT", "Answers", "Console", "InterviewFile", "Outcome",
            "interview_command", "load_answers", "matters_at", "next_questions", "open_interview", "parse_answer",
@@ -105,7 +105,7 @@ def _order(model: Model, names: list[str] | set[str]) -> list[str]:
 
 def next_questions(model: Model, answers: Answers) -> list[str]:
     """The facts not yet asked whose answer could change the level or a diagnostic, most informative first."""
-    from expert.unknowns import decisive_unknowns
+    from branda.expert.unknowns import decisive_unknowns
 
     decisive = decisive_unknowns(model, answers.known)
     return _order(model, {n for n in decisive if n not in answers.facts})
@@ -587,8 +587,8 @@ def interview_command(model: Model, out: str | None, lang: str, console: Console
                 said_stop = True
             else:
                 console.say(model.text("interview_saved", lang, path=file.path))
-            from expert.assess import assess
-            from expert.render import assessment_text
+            from branda.expert.assess import assess
+            from branda.expert.render import assessment_text
 
             result = assessment_text(assess(model, file.saved.profile(str(file.path))), lang)
             console.say("")

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from expert.errors import InputError
-from knowledge.loader import KnowledgeError
-from knowledge.model import BUNDLED, MODEL_FILES, Model, check_model
+from branda.expert.errors import InputError
+from branda.knowledge.loader import KnowledgeError
+from branda.knowledge.model import BUNDLED, MODEL_FILES, Model, check_model
 
 __all__ = ["check_text", "export_model", "model_json", "model_text"]
 
@@ -19,7 +19,7 @@ def check_text(directory: str | Path) -> tuple[list[str], int]:
     problems: list[KnowledgeError] = check_model(directory)
     if problems:
         return [str(p) for p in problems], 2
-    from knowledge.model import load_model
+    from branda.knowledge.model import load_model
 
     m = load_model(directory)
     return [f"{directory}: a sound model: {_summary(m)}"], 0

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
-from expert.assess import Assessment, Gap, assess, gaps
-from expert.engine import Session, session
-from expert.errors import BrandaError
-from expert.profile import Profile
-from expert.render import gap_line, quoted
-from expert.serialize import gap_json
-from expert.transitions import Trigger, action_waves, complacency_triggers
-from knowledge.model import Model
-from knowledge.transitions import Action, Milestone
-from rules.model import Condition, RuleBase
+from branda.expert.assess import Assessment, Gap, assess, gaps
+from branda.expert.engine import Session, session
+from branda.expert.errors import BrandaError
+from branda.expert.profile import Profile
+from branda.expert.render import gap_line, quoted
+from branda.expert.serialize import gap_json
+from branda.expert.transitions import Trigger, action_waves, complacency_triggers
+from branda.knowledge.model import Model
+from branda.knowledge.transitions import Action, Milestone
+from branda.rules.model import Condition, RuleBase
 
 MAX_ALTERNATIVES = 5
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import yaml
 
-from expert.errors import InputError, closest, shown
-from knowledge.model import Model
-from knowledge.yamlio import _Loader
+from branda.expert.errors import InputError, closest, shown
+from branda.knowledge.model import Model
+from branda.knowledge.yamlio import _Loader
 
 MAX_PROFILE_BYTES = 1_000_000
 TOP_LEVEL_KEYS = ("organisation", "assessed_on", "facts")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from expert.engine import Firing
-from expert.explain import Explanation, concludes_text, rule_needs, rule_title
-from knowledge.model import Model
+from branda.expert.engine import Firing
+from branda.expert.explain import Explanation, concludes_text, rule_needs, rule_title
+from branda.knowledge.model import Model
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -98,6 +98,6 @@ def to_dot(graph: nx.DiGraph) -> str:
 
 def graph_json(graph: nx.DiGraph) -> dict[str, Any]:
     """The graph as networkx node-link data (edges under "edges"), ready for json.dumps."""
-    from expert.nx_compat import node_link  # edges under "edges" on networkx 3.2 and later
+    from branda.expert.nx_compat import node_link  # edges under "edges" on networkx 3.2 and later
 
     return node_link(graph)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from expert.assess import Assessment, Gap
-from knowledge.model import Model
+from branda.expert.assess import Assessment, Gap
+from branda.knowledge.model import Model
 
 
 def quoted(model: Model, text: str, lang: str, key: str = "why_quote") -> str:

@@ -10,18 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from expert import svg
-from expert.assess import Assessment
-from expert.atomic import check_writable, write_atomic
-from expert.errors import InputError
-from expert.explain import Explanation, explain, rule_title
-from expert.profile import Profile
-from expert.render import answers_text
-from expert.report_blocks import Block, Figure, Heading, Item, Items, Para, Quote, literal
-from expert.report_html import render_html
-from expert.report_markdown import md_escape, render_markdown
-from knowledge.model import Model
-from rules.model import IndicatorRule
+from branda.expert import svg
+from branda.expert.assess import Assessment
+from branda.expert.atomic import check_writable, write_atomic
+from branda.expert.errors import InputError
+from branda.expert.explain import Explanation, explain, rule_title
+from branda.expert.profile import Profile
+from branda.expert.render import answers_text
+from branda.expert.report_blocks import Block, Figure, Heading, Item, Items, Para, Quote, literal
+from branda.expert.report_html import render_html
+from branda.expert.report_markdown import md_escape, render_markdown
+from branda.knowledge.model import Model
+from branda.rules.model import IndicatorRule
 
 __all__ = ["KINDS", "Figure", "Heading", "Item", "Items", "Para", "Quote", "build", "render_html",
            "render_markdown", "report_kind", "write_report"]
@@ -124,7 +124,7 @@ def _diagnostics(a: Assessment, lang: str) -> list[Block]:
 
 
 def _plan(model: Model, profile: Profile, lang: str) -> dict[str, Any]:
-    from expert.plan import make_plan, plan_json
+    from branda.expert.plan import make_plan, plan_json
 
     return plan_json(make_plan(model, profile), lang)
 
@@ -216,7 +216,7 @@ def _profile(a: Assessment, lang: str) -> list[Block]:
 
 
 def _graph(a: Assessment, lang: str) -> list[Block]:
-    from expert.transitions import graph_mermaid, transition_graph
+    from branda.expert.transitions import graph_mermaid, transition_graph
 
     kb = a.model
     g = transition_graph(kb, lang)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 import re
 
-from expert.render import quoted
-from expert.report_blocks import Block, Heading, Items, Para, Quote, plain, segments
-from knowledge.model import Model
+from branda.expert.render import quoted
+from branda.expert.report_blocks import Block, Heading, Items, Para, Quote, plain, segments
+from branda.knowledge.model import Model
 
 CSS = """
 body{margin:0;background:#fff;color:#1d2a31;font-family:"DejaVu Sans","Liberation Sans",Arial,Helvetica,sans-serif;

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from expert.render import quoted
-from expert.report_blocks import Block, Heading, Items, Para, Quote, segments
-from knowledge.model import Model
+from branda.expert.render import quoted
+from branda.expert.report_blocks import Block, Heading, Items, Para, Quote, segments
+from branda.knowledge.model import Model
 
 _MD_SPECIAL = re.compile(r"[\\*_\[\]|]|^[#>+-]")
 _MD_ENTITY = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?\w+;)")  # what could start raw HTML or an entity

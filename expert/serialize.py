@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from expert.assess import Assessment, Gap
-from rules.trace import Firing
+from branda.expert.assess import Assessment, Gap
+from branda.rules.trace import Firing
 
 
 def gap_json(gap: Gap, with_rule: bool = False) -> dict[str, Any]:

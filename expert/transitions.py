@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from expert.nx_compat import node_link
-from knowledge.model import Model
-from knowledge.transitions import Action, Transitions
-from rules.model import Condition, DiagnosticRule, IndicatorRule
+from branda.expert.nx_compat import node_link
+from branda.knowledge.model import Model
+from branda.knowledge.transitions import Action, Transitions
+from branda.rules.model import Condition, DiagnosticRule, IndicatorRule
 
 if TYPE_CHECKING:
     import networkx as nx

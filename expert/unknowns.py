@@ -12,9 +12,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 
-from knowledge.model import Model
-from rules.fast import FastEngine, fast_engine
-from rules.model import Condition, RuleBase
+from branda.knowledge.model import Model
+from branda.rules.fast import FastEngine, fast_engine
+from branda.rules.model import Condition, RuleBase
 
 EXHAUSTIVE_UP_TO = 4  # unknown facts
 

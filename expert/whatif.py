@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from expert.assess import Assessment, assess
-from expert.errors import InputError, closest
-from expert.profile import Profile, check_fact_name, check_value, parse_set, read_data, text_field
-from expert.serialize import assessment_json
-from knowledge.model import Model
-from rules.model import IndicatorRule
-from rules.trace import Firing
+from branda.expert.assess import Assessment, assess
+from branda.expert.errors import InputError, closest
+from branda.expert.profile import Profile, check_fact_name, check_value, parse_set, read_data, text_field
+from branda.expert.serialize import assessment_json
+from branda.knowledge.model import Model
+from branda.rules.model import IndicatorRule
+from branda.rules.trace import Firing
 
 SCENARIO_KEYS = ("name", "changes")
 SET_SCENARIO = "--set"

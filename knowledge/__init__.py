@@ -1,7 +1,7 @@
 """The model as data: levels, facts, scale, diagnostics, transitions and texts, in each language of the model."""
 
-from knowledge.loader import DiagnosticDef, FactDef, Knowledge, KnowledgeError, Level, Text, load_knowledge
-from knowledge.model import BUNDLED, Model, ModelError, check_model, load_model
+from branda.knowledge.loader import DiagnosticDef, FactDef, Knowledge, KnowledgeError, Level, Text, load_knowledge
+from branda.knowledge.model import BUNDLED, Model, ModelError, check_model, load_model
 
 __all__ = [
     "BUNDLED",

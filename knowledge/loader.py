@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from expert.errors import BrandaError
-from knowledge.yamlio import load_yaml_file
+from branda.expert.errors import BrandaError
+from branda.knowledge.yamlio import load_yaml_file
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent  # the product's own texts (texts*.yaml) live here
 T = TypeVar("T")

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from expert.errors import BrandaError
-from knowledge.loader import (
+from branda.expert.errors import BrandaError
+from branda.knowledge.loader import (
     KNOWLEDGE_DIR,
     DiagnosticDef,
     FactDef,
@@ -28,8 +28,8 @@ from knowledge.loader import (
 )
 
 if TYPE_CHECKING:
-    from knowledge.transitions import Transitions
-    from rules.model import RuleBase
+    from branda.knowledge.transitions import Transitions
+    from branda.rules.model import RuleBase
 
 BUNDLED = KNOWLEDGE_DIR / "article"
 MODEL_FILES = ("model.yaml", "levels.yaml", "facts.yaml", "diagnostics.yaml", "rules.yaml", "transitions.yaml")
@@ -172,8 +172,8 @@ def _collect(problems: list[KnowledgeError] | None, load: Callable[[], T]) -> T 
 
 
 def _build(directory: Path, problems: list[KnowledgeError] | None) -> Model | None:
-    from knowledge.transitions import load_transitions
-    from rules.model import load_rulebase
+    from branda.knowledge.transitions import load_transitions
+    from branda.rules.model import load_rulebase
 
     if not directory.is_dir():
         raise KnowledgeError(str(directory), "(folder)", "is not a folder holding a model (model.yaml, …)")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from knowledge.loader import Knowledge, KnowledgeError, Reader, Text
+from branda.knowledge.loader import Knowledge, KnowledgeError, Reader, Text
 
 
 @dataclass(frozen=True)

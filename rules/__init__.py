@@ -1,6 +1,6 @@
 """The rule base: conditions as data (a model's rules.yaml), loaded into inspectable specs and compiled into experta."""
 
-from rules.model import (
+from branda.rules.model import (
     Condition,
     DiagnosticRule,
     IndicatorRule,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rules.experta_compat import experta
-from rules.model import Condition, DiagnosticRule, IndicatorRule, RuleBase, StepRule
+from branda.rules.experta_compat import experta
+from branda.rules.model import Condition, DiagnosticRule, IndicatorRule, RuleBase, StepRule
 
 if TYPE_CHECKING:
     from experta import Fact

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rules.model import Condition, DiagnosticRule, RuleBase, per_rulebase
-from rules.trace import Firing, Run
+from branda.rules.model import Condition, DiagnosticRule, RuleBase, per_rulebase
+from branda.rules.trace import Firing, Run
 
 MEMO_LIMIT = 16_384  # outcomes remembered before the memo starts afresh (bounds a worker's memory)
 

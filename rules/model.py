@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from knowledge.loader import Knowledge, KnowledgeError, Reader, Text
+from branda.knowledge.loader import Knowledge, KnowledgeError, Reader, Text
 
 T = TypeVar("T")
 _CONDITION = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(>=|<=)\s*([0-9]+)\s*$")

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 # The suite parses into its own cache folder, not the user's (knowledge/yamlio.py).
 os.environ.setdefault("BRANDA_CACHE_DIR", tempfile.mkdtemp(prefix="branda-test-cache-"))
 
-from knowledge.model import load_model  # noqa: E402 - after the cache folder is chosen
+from branda.knowledge.model import load_model  # noqa: E402 - after the cache folder is chosen
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = load_model()  # the bundled article model: every test that does not say otherwise runs on it

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import EXAMPLE_FILES, ROOT, assert_golden
 
-from cli import cli
+from branda.cli import cli
 
 LEVEL_2 = """\
 organisation: UAB Bandymas

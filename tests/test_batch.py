@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, MODEL, ROOT
 
-from cli import cli
-from expert import batch as batch_module
-from expert.assess import assess
-from expert.batch import run_batch, summary_text
-from expert.csvio import BatchInput
-from expert.profile import Profile, load_profile
-from expert.serialize import assessment_json
+from branda.cli import cli
+from branda.expert import batch as batch_module
+from branda.expert.assess import assess
+from branda.expert.batch import run_batch, summary_text
+from branda.expert.csvio import BatchInput
+from branda.expert.profile import Profile, load_profile
+from branda.expert.serialize import assessment_json
 
 FACTS = list(MODEL.facts)
 ALLOWED = f"allowed: a whole number {MODEL.low}-{MODEL.high}, or empty, null or ? for unknown"

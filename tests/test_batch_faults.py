@@ -24,7 +24,7 @@ from conftest import MODEL, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli import cli
+from branda.cli import cli
 
 BRANDA = [sys.executable, str(ROOT / "cli.py")]
 FACTS = list(MODEL.facts)
@@ -307,8 +307,8 @@ def test_a_read_only_folder_is_refused_before_reading(tmp_path, runner):
 
 
 def test_a_folder_that_cannot_be_written_is_one_line_naming_the_file(tmp_path, runner, monkeypatch):
-    import expert.atomic
-
+    import branda.expert.atomic
+    from branda import expert
     source = survey(tmp_path / "s.csv", 5)
     out = tmp_path / "r.csv"
     monkeypatch.setattr(expert.atomic.os, "access", lambda path, mode: False)
@@ -322,7 +322,7 @@ def test_a_folder_that_cannot_be_written_is_one_line_naming_the_file(tmp_path, r
 # --- --jobs is bounded by the CPUs ------------------------------------------------------------------------
 
 def test_jobs_beyond_the_cpus_are_capped_with_a_note(tmp_path, runner, monkeypatch):
-    from expert import batch as batch_module
+    from branda.expert import batch as batch_module
 
     started = []
 
@@ -343,7 +343,7 @@ def test_jobs_beyond_the_cpus_are_capped_with_a_note(tmp_path, runner, monkeypat
 
 
 def test_jobs_follow_the_cpu_affinity(tmp_path, runner, monkeypatch):
-    from expert import batch as batch_module
+    from branda.expert import batch as batch_module
 
     started = []
     monkeypatch.setattr(batch_module, "Workers", lambda jobs, *a, **k: started.append(jobs))
@@ -397,7 +397,7 @@ def test_hostile_names_reach_csv_neutralised_and_json_verbatim(tmp_path, runner)
 
 
 def test_a_cell_with_a_carriage_return_is_quoted_the_same_on_every_python():
-    from expert.csvio import CsvLines
+    from branda.expert.csvio import CsvLines
 
     buffer = io.StringIO()
     lines = CsvLines(buffer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from knowledge.yamlio import load_yaml_file
+from branda.knowledge.yamlio import load_yaml_file
 
 
 def test_a_changed_file_is_parsed_again(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ import re
 import pytest
 from conftest import EXAMPLE_FILES, EXAMPLES, MODEL, ROOT
 
-from cli import cli
+from branda.cli import cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(cli.commands)

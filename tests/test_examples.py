@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import MODEL
 
-from expert.assess import assess
-from expert.profile import FORMATS, load_profile
+from branda.expert.assess import assess
+from branda.expert.profile import FORMATS, load_profile
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

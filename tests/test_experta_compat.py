@@ -36,9 +36,9 @@ def test_experta_alone_does_not_import_on_this_python():
 
 
 def test_the_compat_module_makes_the_knowledge_engine_available():
-    done = run_python("import rules.experta_compat\n"
+    done = run_python("import branda.rules.experta_compat\n"
                       "import experta\n"
-                      "from rules.experta_compat import experta as via_compat\n"
+                      "from branda.rules.experta_compat import experta as via_compat\n"
                       "assert via_compat is experta\n"
                       "print(experta.KnowledgeEngine.__name__)")
     assert done.returncode == 0, done.stderr
@@ -52,10 +52,10 @@ def test_only_the_compat_module_patches_collections():
 
 
 def test_every_module_that_uses_experta_imports_it_through_the_compat_module():
-    first_import = re.compile(r"^\s*(?:from|import)\s+(experta|rules\.experta_compat)\b", re.M)
+    first_import = re.compile(r"^\s*(?:from|import)\s+(experta|branda\.rules\.experta_compat)\b", re.M)
     for path in source_files():
         if path == COMPAT:
             continue
         found = first_import.search(path.read_text(encoding="utf-8"))
         if found:
-            assert found.group(1) == "rules.experta_compat", f"{path.relative_to(ROOT)} imports experta directly"
+            assert found.group(1) == "branda.rules.experta_compat", f"{path.relative_to(ROOT)} imports experta directly"

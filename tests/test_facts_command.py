@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import MODEL
 
-from cli import cli
+from branda.cli import cli
 
 
 @pytest.mark.parametrize("lang", MODEL.languages)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, MODEL, ROOT
 
-from expert.engine import session
-from expert.profile import load_profile
-from knowledge.model import BUNDLED, load_model
-from rules.fast import evaluate, trace
+from branda.expert.engine import session
+from branda.expert.profile import load_profile
+from branda.knowledge.model import BUNDLED, load_model
+from branda.rules.fast import evaluate, trace
 
 FACTS = list(MODEL.facts)
 GENERATED = 10_000

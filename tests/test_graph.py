@@ -12,11 +12,11 @@ import networkx as nx
 import pytest
 from conftest import EXAMPLES, MODEL, ROOT
 
-from cli import cli
-from expert.transitions import action_waves, prerequisite_dag, transition_graph
-from knowledge.loader import KnowledgeError
-from knowledge.model import BUNDLED
-from knowledge.transitions import load_transitions
+from branda.cli import cli
+from branda.expert.transitions import action_waves, prerequisite_dag, transition_graph
+from branda.knowledge.loader import KnowledgeError
+from branda.knowledge.model import BUNDLED
+from branda.knowledge.transitions import load_transitions
 
 TRANSITIONS_FILE = BUNDLED / "transitions.yaml"
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from cli import cli
+from branda.cli import cli
 
 HOSTILE_NAMES = [
     "\x1b]0;pwned\x07",  # OSC: retitles the terminal window
@@ -229,8 +229,8 @@ def test_a_report_into_a_read_only_folder_is_one_line(tmp_path):
 # --- stopping: Ctrl-C and a closed pipe ----------------------------------------------------------------------
 
 def test_ctrl_c_in_a_command_is_exit_130_and_one_line(runner, monkeypatch):
-    import expert.assess
-
+    import branda.expert.assess
+    from branda import expert
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 

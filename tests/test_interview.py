@@ -20,9 +20,9 @@ from conftest import MODEL, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli import cli
-from expert.errors import InputError
-from expert.interview import (
+from branda.cli import cli
+from branda.expert.errors import InputError
+from branda.expert.interview import (
     QUIT,
     Answers,
     Console,
@@ -35,8 +35,8 @@ from expert.interview import (
     save_answers,
     write_atomic,
 )
-from expert.profile import load_profile
-from expert.unknowns import decisive_unknowns
+from branda.expert.profile import load_profile
+from branda.expert.unknowns import decisive_unknowns
 
 VOCABULARY = list(MODEL.facts)
 SCALE = f"{MODEL.low}-{MODEL.high}"  # the answers, as the prompts name them

@@ -26,12 +26,14 @@ import yaml
 from conftest import MODEL, ROOT
 from test_interview import FIRST, LEVEL_2_FACTS, SECOND, VOCABULARY, Terminal, exact_prompt
 
-import expert.terminal
-from cli import cli
-from expert.errors import InputError
-from expert.interview import Answers, load_answers, save_answers
-from expert.profile import MAX_PROFILE_BYTES, load_profile
-from expert.terminal import terminal_safe
+import branda.expert.terminal
+
+from branda import expert
+from branda.cli import cli
+from branda.expert.errors import InputError
+from branda.expert.interview import Answers, load_answers, save_answers
+from branda.expert.profile import MAX_PROFILE_BYTES, load_profile
+from branda.expert.terminal import terminal_safe
 
 TOTAL = len(VOCABULARY)
 ORGANISATION_PROMPT = "Organisation (its name; Enter to leave it blank, q to stop): "
@@ -127,7 +129,7 @@ def test_ctrl_c_while_it_is_still_loading(program, tmp_path):
         real_import = builtins.__import__
 
         def importing(name, *args, **kwargs):
-            if name == "expert.interview":
+            if name == "branda.expert.interview":
                 builtins.__import__ = real_import
                 press_ctrl_c()
             return real_import(name, *args, **kwargs)
@@ -154,7 +156,7 @@ def test_ctrl_c_at_the_organisation_prompt(program, runner, tmp_path):
 def test_ctrl_c_while_the_organisation_is_being_saved_saves_it_first(program, runner, tmp_path):
     out = tmp_path / "saving.yaml"
     hook = """
-        import expert.interview as interview
+        import branda.expert.interview as interview
         real_write = interview.write_atomic
 
         def write(path, text, **kwargs):
@@ -238,7 +240,8 @@ def test_ctrl_c_at_ask_the_rest(program, tmp_path):
 
 
 ASSESSING = """
-    import expert.assess
+    import branda.expert.assess
+    from branda import expert
     real_assess = expert.assess.assess
 
     def assess(*args, **kwargs):
@@ -275,8 +278,8 @@ def test_ctrl_c_during_the_assessment_after_q_says_stopped_once(program, tmp_pat
 
 
 def test_in_process_the_ctrl_c_handling_is_put_back(runner, tmp_path, monkeypatch):
-    import expert.assess
-
+    import branda.expert.assess
+    from branda import expert
     before = signal.getsignal(signal.SIGINT)
     real = expert.assess.assess
 
@@ -322,7 +325,7 @@ def test_a_second_interview_on_the_same_file_is_refused_and_the_first_keeps_its_
 
 
 def test_two_new_interviews_cannot_both_start(tmp_path):
-    from expert.interview import open_interview
+    from branda.expert.interview import open_interview
 
     out = tmp_path / "new.yaml"
     with open_interview(MODEL, str(out)) as first:
@@ -337,8 +340,9 @@ def test_two_new_interviews_cannot_both_start(tmp_path):
 
 
 def test_the_lock_is_on_the_new_file_from_the_moment_it_has_the_name(tmp_path, monkeypatch):
-    import expert.atomic
-    from expert.interview import open_interview
+    import branda.expert.atomic
+    from branda import expert
+    from branda.expert.interview import open_interview
 
     out = tmp_path / "lock.yaml"
     seen = []
@@ -367,8 +371,8 @@ def test_the_lock_is_on_the_new_file_from_the_moment_it_has_the_name(tmp_path, m
 
 
 def test_a_file_replaced_between_open_and_lock_is_opened_again(tmp_path, monkeypatch):
-    import expert.interview
-
+    import branda.expert.interview
+    from branda import expert
     out = tmp_path / "race.yaml"
     save_answers(MODEL, out, Answers(facts={FIRST: 1}, organisation="Old", organisation_asked=True))
     real_flock = fcntl.flock
@@ -444,7 +448,7 @@ def test_resuming_keeps_the_comments_order_and_formatting(runner, tmp_path, newl
 def test_blank_and_null_facts_are_asked_and_question_marks_are_not(runner, tmp_path):
     out = tmp_path / "partial.yaml"
     out.write_text((ROOT / "examples" / "startup_partial.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    from expert.interview import next_questions
+    from branda.expert.interview import next_questions
 
     loaded = load_answers(MODEL, out)
     assert {"process_standardisation", "cx_strategy"} <= set(next_questions(MODEL, loaded))  # "not asked yet (unknown)"
@@ -538,8 +542,8 @@ def test_resuming_in_a_read_only_folder_is_one_line_naming_the_file(runner, tmp_
                                            (errno.ENOSPC, "no space left on the device")])
 def test_a_write_that_fails_midway_is_one_line_and_the_file_is_as_it_was(runner, tmp_path, monkeypatch, error,
                                                                         reason):
-    import expert.atomic
-
+    import branda.expert.atomic
+    from branda import expert
     out = tmp_path / "acme.yaml"
     save_answers(MODEL, out, Answers(facts={FIRST: 4}, organisation="Acme", organisation_asked=True))
     before = out.read_bytes()
@@ -556,8 +560,8 @@ def test_a_write_that_fails_midway_is_one_line_and_the_file_is_as_it_was(runner,
 
 
 def test_a_new_file_that_cannot_be_written_is_not_left_behind(runner, tmp_path, monkeypatch):
-    import expert.atomic
-
+    import branda.expert.atomic
+    from branda import expert
     def broken(src, dst):
         raise OSError(errno.ENOSPC, "no space", str(dst))
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import MODEL
 
-from knowledge.model import BUNDLED, ModelError, check_model, load_model
+from branda.knowledge.model import BUNDLED, ModelError, check_model, load_model
 
 DOMAIN = Path(__file__).resolve().parents[2] / "shared" / "domain"
 # The article's own level headings ("Pirmas lygis. Žema organizacijos branda", ...), quotes dropped.

@@ -6,11 +6,11 @@ from conftest import MODEL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from expert.assess import assess
-from expert.engine import session
-from expert.profile import Profile
-from expert.serialize import assessment_json
-from rules.fast import evaluate
+from branda.expert.assess import assess
+from branda.expert.engine import session
+from branda.expert.profile import Profile
+from branda.expert.serialize import assessment_json
+from branda.rules.fast import evaluate
 
 RULES = MODEL.rules
 FACTS = list(MODEL.facts)

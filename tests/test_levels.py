@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import MODEL
 
-from expert.assess import assess
-from expert.profile import Profile
+from branda.expert.assess import assess
+from branda.expert.profile import Profile
 
 NOT_READY = "not_ready_for_cx_system"
 STUCK = "stuck_at_level_2"

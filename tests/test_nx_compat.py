@@ -10,8 +10,8 @@ from importlib.metadata import version
 import networkx as nx
 from conftest import EXAMPLES, ROOT
 
-from cli import cli
-from expert.nx_compat import _edges_keyword, from_node_link, node_link
+from branda.cli import cli
+from branda.expert.nx_compat import _edges_keyword, from_node_link, node_link
 
 
 def _installed() -> tuple[int, int]:

@@ -18,14 +18,14 @@ from conftest import STUCK_AT_LEVEL_2 as LEVEL_2
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import expert.plan as plan_module
-from cli import cli
-from expert.engine import Session, session
-from expert.plan import Change, ChangeSet, PlanError, candidate_values, make_plan, minimal_change_sets
-from expert.profile import Profile, load_profile
-from expert.transitions import prerequisite_dag
-from rules.fast import evaluate
-from rules.model import Condition
+import branda.expert.plan as plan_module
+from branda.cli import cli
+from branda.expert.engine import Session, session
+from branda.expert.plan import Change, ChangeSet, PlanError, candidate_values, make_plan, minimal_change_sets
+from branda.expert.profile import Profile, load_profile
+from branda.expert.transitions import prerequisite_dag
+from branda.rules.fast import evaluate
+from branda.rules.model import Condition
 
 RULES = MODEL.rules
 TOP = MODEL.top  # the highest level of the model

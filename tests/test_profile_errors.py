@@ -12,7 +12,7 @@ import click
 import pytest
 from conftest import MODEL
 
-from cli import cli
+from branda.cli import cli
 
 GOOD = "organisation: UAB Pavyzdys\nfacts:\n  cx_ownership: 5\n  process_standardisation: 4\n  resistance: 2\n"
 ALLOWED = f"{MODEL.low}-{MODEL.high}"  # interface.md: every value message says what is allowed (1-5)

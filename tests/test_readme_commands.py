@@ -30,7 +30,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from cli import cli
+from branda.cli import cli
 
 README = ROOT / "README.md"
 SHELL_BLOCKS = {"", "sh", "console", "bash", "shell"}

@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, MODEL
 
-import expert.report as report_module
-from cli import cli
-from expert.assess import assess
-from expert.plan import make_plan, plan_json
-from expert.profile import load_profile
-from expert.report import build, render_html, write_report
+import branda.expert.report as report_module
+from branda.cli import cli
+from branda.expert.assess import assess
+from branda.expert.plan import make_plan, plan_json
+from branda.expert.profile import load_profile
+from branda.expert.report import build, render_html, write_report
 
 LANGS = ("en", "lt")
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.iterdir() if p.suffix in (".yaml", ".json", ".toml"))

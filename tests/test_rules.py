@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import MODEL
 
-from expert.engine import session
-from rules.fast import evaluate
-from rules.model import Condition, DiagnosticRule, IndicatorRule, StepRule
+from branda.expert.engine import session
+from branda.rules.fast import evaluate
+from branda.rules.model import Condition, DiagnosticRule, IndicatorRule, StepRule
 
 RULES = MODEL.rules
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "domain" / "source-article.lt.txt"

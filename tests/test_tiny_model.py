@@ -11,8 +11,8 @@ import json
 import pytest
 from conftest import MODEL, ROOT
 
-from cli import cli
-from knowledge.model import load_model
+from branda.cli import cli
+from branda.knowledge.model import load_model
 
 TINY_DIR = ROOT / "tests" / "models" / "tiny"
 TINY = load_model(TINY_DIR)

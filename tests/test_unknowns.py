@@ -8,8 +8,8 @@ from conftest import MODEL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from expert.unknowns import EXHAUSTIVE_UP_TO, any_decisive_unknown, decisive_unknowns
-from rules.fast import evaluate, fast_engine
+from branda.expert.unknowns import EXHAUSTIVE_UP_TO, any_decisive_unknown, decisive_unknowns
+from branda.rules.fast import evaluate, fast_engine
 
 FACTS = list(MODEL.facts)
 RULES = MODEL.rules

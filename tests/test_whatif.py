@@ -16,12 +16,12 @@ from conftest import STUCK_AT_LEVEL_2 as LEVEL_2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli import cli
-from expert.assess import assess
-from expert.profile import Profile, load_profile
-from expert.serialize import assessment_json
-from expert.whatif import Scenario, compare
-from rules.fast import evaluate
+from branda.cli import cli
+from branda.expert.assess import assess
+from branda.expert.profile import Profile, load_profile
+from branda.expert.serialize import assessment_json
+from branda.expert.whatif import Scenario, compare
+from branda.rules.fast import evaluate
 
 RETAILER = EXAMPLES / "retailer_stuck_level2.yaml"
 FACTS = list(MODEL.facts)

@@ -23,12 +23,12 @@ from conftest import EXAMPLES, MODEL, ROOT, assert_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli import cli
-from expert.engine import session
-from expert.explain import explain, why_json, why_text
-from expert.profile import FORMATS, Profile
-from rules.fast import evaluate
-from rules.model import Condition
+from branda.cli import cli
+from branda.expert.engine import session
+from branda.expert.explain import explain, why_json, why_text
+from branda.expert.profile import FORMATS, Profile
+from branda.rules.fast import evaluate
+from branda.rules.model import Condition
 
 FACTS = list(MODEL.facts)
 LEVELS = list(MODEL.rules.levels)  # 1..top
@@ -114,7 +114,7 @@ def test_explanations_are_the_same_on_every_run(profile: Profile, other: Profile
 @given(profiles, st.sampled_from([None, *LEVELS]))
 def test_the_provenance_graph_runs_from_facts_through_rules_to_conclusions(profile: Profile,
                                                                           target: int | None) -> None:
-    from expert.provenance import provenance_graph
+    from branda.expert.provenance import provenance_graph
 
     graph = provenance_graph(explain(MODEL, profile, target))
     assert nx.is_directed_acyclic_graph(graph)
@@ -406,7 +406,7 @@ def test_graph_json_round_trips_through_networkx(runner, profile: str) -> None:
 
 
 def test_why_loads_networkx_only_for_the_graph(profile: str) -> None:
-    code = ("import sys; from click.testing import CliRunner; from cli import cli; r = CliRunner(); "
+    code = ("import sys; from click.testing import CliRunner; from branda.cli import cli; r = CliRunner(); "
             f"r.invoke(cli, ['assess', {profile!r}]); r.invoke(cli, ['why', {profile!r}]); "
             "assert 'networkx' not in sys.modules, 'networkx was imported'")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
