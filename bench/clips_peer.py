@@ -1,9 +1,10 @@
 """The peer engine: the same compiled rule base rendered as CLIPS constructs and run through clipspy.
 
-`clips_source(rules)` writes CLIPS text from `rules.model.rulebase()` — the same Condition objects the experta
-engine compiles (rules/compiled.py) and the fast path inlines (rules/evaluate.py): one `org` deftemplate with a
-slot per fact (0 = unknown, which satisfies no condition), one defrule per indicator, ladder and diagnostic rule,
-with the same salience scheme. `ClipsSession` reuses one CLIPS environment (reset, not rebuilt) like
+`clips_source(rules, facts)` writes CLIPS text from a model's rule base (`model.rules`) — the same Condition and
+StepRule objects the experta engine compiles (rules/compiled.py) and the fast evaluator turns into masks
+(rules/fast.py): one `org` deftemplate with a slot per fact of the model (defaulting to one below the scale: an
+unknown fact, which satisfies no condition), one defrule per indicator, ladder and diagnostic rule, with the same
+salience scheme. `ClipsSession(model)` reuses one CLIPS environment (reset, not rebuilt) like
 `expert.engine.Session`.
 
 clipspy 1.0.6's `Fact.__del__` calls `lib.ReleaseFact(env, fact)`, but the C function takes one argument; the
@@ -13,12 +14,12 @@ environment accumulates garbage and slows down. `patch_fact_release()` replaces 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from knowledge.loader import knowledge
-from rules.compiled import CONCLUDE_SALIENCE, DIAGNOSTIC_SALIENCE, INDICATOR_SALIENCE, STEP_SALIENCE
-from rules.model import Condition, DiagnosticRule, IndicatorRule, RuleBase, StepRule
+from branda.knowledge.model import Model
+from branda.rules.compiled import CONCLUDE_SALIENCE, DIAGNOSTIC_SALIENCE, INDICATOR_SALIENCE, STEP_SALIENCE
+from branda.rules.model import Condition, DiagnosticRule, IndicatorRule, RuleBase, StepRule
 
 _ORIGINAL_DEL: Any = None
 
@@ -87,7 +88,17 @@ def _recording(defrule: str) -> str:
 
 
 def _indicator(r: IndicatorRule, salience: int) -> str:
-    return _rule(r.name, salience, [_org_pattern(r.when)], f"(assert (indicator (level {r.level}) (id {r.name})))")
+    return _rule(r.name, salience, [_org_pattern(r.when)], f"(assert (indicator (level {r.level}) (id {r.concludes})))")
+
+
+def _requirement(conclusion: str, level: int) -> str:
+    """The pattern matching a conclusion a ladder rule requires, as rules/compiled.py matches it."""
+    kind, _, key = conclusion.partition(":")
+    if kind == "indicator":
+        return f"(indicator (level {level}) (id {conclusion}))"
+    if kind not in ("criteria", "reached"):
+        raise ValueError(f"a ladder rule cannot require {conclusion!r}")
+    return f"({kind} (level {int(key)}))"  # the deftemplates are named as the conclusions' kinds
 
 
 def _step(s: StepRule, salience: int, rules: RuleBase) -> str:
@@ -95,13 +106,11 @@ def _step(s: StepRule, salience: int, rules: RuleBase) -> str:
     if s.kind == "floor":  # CLIPS 6.4 has no initial-fact: a rule without patterns fires once after (reset)
         return _rule(s.name, salience, [], "(assert (reached (level 1)))")
     if s.kind == "conclude":
-        lhs = [f"(reached (level {n}))"] + ([f"(not (reached (level {n + 1})))"] if n < 5 else [])
+        higher = range(n + 1, min(n + 1, rules.top) + 1) if rules.step_by_step else range(n + 1, rules.top + 1)
+        lhs = [f"(reached (level {n}))"] + [f"(not (reached (level {m})))" for m in higher]
         return _rule(s.name, CONCLUDE_SALIENCE, lhs, f"(assert (concluded (level {n})))")
-    if s.kind == "criteria":
-        lhs = [f"(indicator (level {n}) (id {r.name}))" for r in rules.indicators_of(n)]
-        return _rule(s.name, salience, lhs, f"(assert (criteria (level {n})))")
-    return _rule(s.name, salience, [f"(criteria (level {n}))", f"(reached (level {n - 1}))"],
-                 f"(assert (reached (level {n})))")
+    made = {"criteria": "criteria", "reach": "reached"}[s.kind]
+    return _rule(s.name, salience, [_requirement(c, n) for c in s.requires], f"(assert ({made} (level {n})))")
 
 
 def _diagnostic(d: DiagnosticRule, rules: RuleBase, salience: int) -> str:
@@ -112,16 +121,20 @@ def _diagnostic(d: DiagnosticRule, rules: RuleBase, salience: int) -> str:
         lhs.append(_org_pattern(d.when, tuple(dict.fromkeys(c.fact for c in majority))))
     if majority:
         count = " ".join(f"(if {_test(c)} then 1 else 0)" for c in majority)
-        lhs.append(f"(test (> (* 2 (+ {count})) {len(majority)}))")
+        lhs.append(f"(test (> (* 2 (+ 0 {count})) {len(majority)}))")
+    elif d.majority_of_level:  # a majority of no conditions never holds (rules.model.RuleBase.majority_holds)
+        lhs.append("(test FALSE)")
     return _rule(d.name, salience, lhs, f"(assert (diagnosis (code {d.code}) (rule {d.name})))")
 
 
-def clips_source(rules: RuleBase, record: bool = False) -> str:
-    """CLIPS deftemplates, defrules and a query function for the rule base, in the engine's rule order.
+def clips_source(rules: RuleBase, facts: Iterable[str], record: bool = False) -> str:
+    """CLIPS deftemplates, defrules and a query function for the rule base, in the engine's rule order; `facts`
+    are the model's fact names (the `org` slots: a profile may answer a fact no rule tests).
 
     With `record`, each rule also appends its name to the global ?*fired* (to check the firing order).
     """
-    slots = "\n   ".join(f"(slot {fact} (type INTEGER) (default 0))" for fact in knowledge().facts)
+    unknown = rules.low - 1  # below the scale: satisfies no condition, as an unknown fact
+    slots = "\n   ".join(f"(slot {fact} (type INTEGER) (default {unknown}))" for fact in facts)
     parts = [
         f"(deftemplate org\n   {slots})",
         "(deftemplate indicator (slot level (type INTEGER)) (slot id (type SYMBOL)))",
@@ -145,13 +158,15 @@ def clips_source(rules: RuleBase, record: bool = False) -> str:
 
 
 class ClipsSession:
-    """One CLIPS environment holding the rendered rules, reused across assessments (reset, not rebuilt)."""
+    """One CLIPS environment holding the model's rules (`model.rules`), reused across assessments (reset, not
+    rebuilt)."""
 
-    def __init__(self, rules: RuleBase, record: bool = False) -> None:
+    def __init__(self, model: Model, record: bool = False) -> None:
         import clips
 
+        self.model, self.rules = model, model.rules
         self.env = clips.Environment()
-        for construct in clips_source(rules, record).split("\n\n"):
+        for construct in clips_source(model.rules, model.facts, record).split("\n\n"):
             self.env.build(construct)
 
     def run(self, facts: Mapping[str, int]) -> tuple[int, frozenset[str]]:

@@ -16,19 +16,20 @@ from typing import Any
 
 from make_survey import rows as survey_rows
 
-from expert.profile import Profile, load_profile
-from knowledge.loader import knowledge
+from branda.expert.profile import Profile, load_profile
+from branda.knowledge.model import Model
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 
-def profiles(generated: int, seed: int = 1, examples: bool = True) -> list[Profile]:
-    """Every bundled example, then `generated` survey-like profiles (half of them with unknown facts)."""
-    found = [load_profile(str(p)) for p in sorted(EXAMPLES.iterdir())
+def profiles(model: Model, generated: int, seed: int = 1, examples: bool = True) -> list[Profile]:
+    """Every bundled example (profiles of the bundled model), then `generated` survey-like profiles of `model`
+    (half of them with unknown facts)."""
+    found = [load_profile(model, str(p)) for p in sorted(EXAMPLES.iterdir())
              if examples and p.suffix in (".yaml", ".json", ".toml")]
-    names = list(knowledge().facts)
-    for cells in survey_rows(generated, seed):
+    names = list(model.facts)
+    for cells in survey_rows(model, generated, seed):
         found.append(Profile({n: int(c) for n, c in zip(names, cells[1:], strict=True) if c},
                              organisation=cells[0]))
     return found

@@ -4,6 +4,8 @@ Elapsed time (%e, 10 ms resolution), the maximum resident set size (%M, KB) and 
 system, the command's reaped worker processes included) come from GNU time. With worker
 processes, %M is the peak of the largest single process, not of the tree; `tree_peak_mb` samples the tree's
 summed proportional set size (PSS: shared pages split between the processes sharing them) as well.
+Every command runs on the bundled model: BRANDA_MODEL is dropped from the environment (`ENV`), as the in-process
+measurements load the bundled model.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 TIME = "/usr/bin/time"
 ROOT = Path(__file__).resolve().parent.parent
+ENV = {name: value for name, value in os.environ.items() if name != "BRANDA_MODEL"}  # the bundled model
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class CommandFailed(RuntimeError):
 def run_timed(command: Sequence[str], sampler: TreeSampler | None = None) -> Sample:
     """Run `command` under GNU time from the repository root, its output discarded; fail loudly on error."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
-        process = subprocess.Popen([TIME, "-f", "%e %M %U %S", "-o", report.name, *command], cwd=ROOT,
+        process = subprocess.Popen([TIME, "-f", "%e %M %U %S", "-o", report.name, *command], cwd=ROOT, env=ENV,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if sampler:
             sampler.watch(process.pid)

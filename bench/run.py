@@ -5,6 +5,9 @@
 Prints a table of medians and ratios, every ratio measured in the same invocation (compared commands run
 interleaved), and writes it with the machine description and a profile of where the time goes to RESULTS.md.
 `--quick` skips (e), the 100,000- and 1,000,000-row batches. No timing here is a test: goals are reported.
+
+The model is loaded once (`MODEL`, the bundled one) and passed to everything that needs it; the commands run
+on the bundled model too (no --model, no BRANDA_MODEL: see `process.run_timed`).
 """
 
 from __future__ import annotations
@@ -27,11 +30,14 @@ import make_survey  # noqa: E402
 import where  # noqa: E402
 from process import Sample, TreeSampler, interleaved, run_timed  # noqa: E402
 
+from branda.knowledge.model import load_model  # noqa: E402
+
+MODEL = load_model()  # the bundled model, loaded once
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = "examples/retailer_stuck_level2.yaml"
 BRANDA = str(Path(sys.executable).parent / "branda")
 PYTHON = sys.executable
-FLOOR = [PYTHON, "-c", "import rules.experta_compat, networkx, click"]
+FLOOR = [PYTHON, "-c", "import branda.rules.experta_compat, networkx, click"]
 LEAK_RUNS = 2000
 
 
@@ -83,43 +89,49 @@ def commands(reps: int, rows: list[Row], notes: dict[str, Any]) -> None:
     notes["reps"] = reps
 
 
-# --- (b) and (f): one assessment in-process, experta vs CLIPS vs the fast path --------------------------------
+# --- (b) and (f): one assessment in-process, experta vs CLIPS vs the fast evaluator -------------------------
 
 def in_process(rows: list[Row], notes: dict[str, Any], generated: int = 300, extra: int = 1000,
                rounds: int = 5) -> None:
     import clips_peer
     import inprocess
 
-    from expert.assess import assess
-    from expert.engine import session
-    from rules.evaluate import compiled_evaluator, trace
-    from rules.model import rulebase
+    from branda.expert.assess import assess
+    from branda.expert.engine import session
+    from branda.rules.fast import FastEngine, fast_engine, trace
 
     say("(f) the clipspy Fact.__del__ leak, unpatched then patched …")
-    notes["leak"] = leak(clips_peer, inprocess.profiles(0), LEAK_RUNS)
+    notes["leak"] = leak(clips_peer, inprocess.profiles(MODEL, 0), LEAK_RUNS)
     notes["leak_n"] = LEAK_RUNS
     clips_peer.patch_fact_release()
 
-    rules = rulebase()
-    profiles = inprocess.profiles(generated)
+    rules = MODEL.rules
+    profiles = inprocess.profiles(MODEL, generated)
     facts = [dict(p.facts) for p in profiles]
-    engine = session()
-    peer = clips_peer.ClipsSession(rules)
-    fast = compiled_evaluator(rules)
+    engine = session(rules)
+    peer = clips_peer.ClipsSession(MODEL)
+    fast = fast_engine(rules)  # the cached engine batch and the unknowns analysis use
+    cold = FastEngine(rules)  # its own engine: its memo is emptied before each call, sharing nothing with `fast`
+
+    def evaluate_cold(f: dict[str, int]) -> tuple[int, frozenset[str]]:
+        cold._memo.clear()  # noqa: SLF001 - a miss each time: the outcome computed from the mask, then decoded
+        return cold.evaluate(f)
 
     def outcome(run: Any) -> tuple[int, frozenset[str]]:
         return run.level, frozenset(code for code, _ in run.diagnoses)
 
-    checked_facts = facts + [dict(p.facts) for p in inprocess.profiles(extra, seed=2, examples=False)]
-    say(f"(f) checking experta, CLIPS and the fast path agree on {len(checked_facts)} profiles …")
+    checked_facts = facts + [dict(p.facts) for p in inprocess.profiles(MODEL, extra, seed=2, examples=False)]
+    say(f"(f) checking experta, CLIPS, fast trace and fast evaluate agree on {len(checked_facts)} profiles …")
     checked = inprocess.check_agreement(checked_facts, {
-        "experta session().run": lambda f: outcome(engine.run(f)),
+        "experta session(rules).run": lambda f: outcome(engine.run(f)),
         "CLIPS (clipspy)": peer.run,
-        "rules.evaluate.trace": lambda f: outcome(trace(rules, f)),
-        "rules.evaluate.evaluate (compiled)": fast,
-        "assess(profile, engine='experta')": lambda f: _assessed(assess, f),
+        "rules.fast.trace": lambda f: outcome(trace(rules, f)),
+        "FastEngine.evaluate": fast.evaluate,
+        "FastEngine.evaluate (memo empty)": evaluate_cold,
+        "assess(model, profile, engine='experta')": lambda f: _assessed(assess, f, "experta"),
+        "assess(model, profile, engine='fast')": lambda f: _assessed(assess, f, "fast"),
     })
-    recording = clips_peer.ClipsSession(rules, record=True)
+    recording = clips_peer.ClipsSession(MODEL, record=True)
     inprocess.check_firing_order(checked_facts, lambda f: [x.rule for x in engine.run(f).firings],
                                  recording.firing_order)
     inprocess.check_firing_order(checked_facts, lambda f: [x.rule for x in trace(rules, f).firings],
@@ -129,52 +141,52 @@ def in_process(rows: list[Row], notes: dict[str, Any], generated: int = 300, ext
     say(f"(b)(f) timing {len(facts)} profiles × {rounds} rounds, the paths interleaved profile by profile …")
     paths: dict[str, tuple[Callable[[Any], Any], Sequence[Any], int]] = {
         "experta": (engine.run, facts, 1),
-        "assess": (assess, profiles, 1),
-        "assess_fast": (lambda p: assess(p, engine="fast"), profiles, 5),
+        "assess": (lambda p: assess(MODEL, p), profiles, 1),
+        "assess_fast": (lambda p: assess(MODEL, p, engine="fast"), profiles, 5),
         "clips": (peer.run, facts, 1),
         "trace": (lambda f: trace(rules, f), facts, 20),
-        "evaluate": (fast, facts, 200),
+        "evaluate": (fast.evaluate, facts, 200),
+        "evaluate_cold": (evaluate_cold, facts, 200),
     }
     found = inprocess.interleaved_samples(paths, rounds)
     t = {name: inprocess.Timing(name, tuple(s)) for name, s in found.items()}
     e = t["experta"].median
-    rows.append(Row("(b) one experta run, engine reused: `session().run(facts)`", _ms(e), goal="≤ 2 ms", met=e <= 2e-3))
+    rows.append(Row("(b) one experta run, engine reused: `session(rules).run(facts)`", _ms(e), goal="≤ 2 ms",
+                    met=e <= 2e-3))
     a = t["assess"].median
-    rows.append(Row("(b) one full `assess(profile)` through experta", _ms(a), goal="≤ 2 ms", met=a <= 2e-3))
+    rows.append(Row("(b) one full `assess(model, profile)` through experta", _ms(a), goal="≤ 2 ms", met=a <= 2e-3))
     f = t["assess_fast"].median
-    rows.append(Row("(b) one full `assess(profile, engine=\"fast\")` (for reference)", _us_or_ms(f),
+    rows.append(Row("(b) one full `assess(model, profile, engine=\"fast\")` (for reference)", _us_or_ms(f),
                     _ms(a) + " (experta assess)", f"{f / a:.3f}"))
     for key, label in (("clips", "(f) CLIPS via clipspy 1.0.6 (leak patched), engine reused"),
-                       ("trace", "(f) fast path `rules.evaluate.trace` (same firing record)"),
-                       ("evaluate", "(f) compiled `rules.evaluate.evaluate` (level, codes)")):
+                       ("trace", "(f) `rules.fast.trace` (`FastEngine.run`: the same firing record)"),
+                       ("evaluate", "(f) `FastEngine.evaluate` (level, codes), the outcome memoised"),
+                       ("evaluate_cold", "(f) `FastEngine.evaluate`, the memo empty (mask, outcome, decode)")):
         m = t[key].median
         ratio = f"{m / e:.4f}" if m / e < 0.01 else f"{m / e:.3f}"
         rows.append(Row(label, _us_or_ms(m), _ms(e) + " (experta run)", ratio))
-    rows.append(Row("(f) experta, CLIPS, fast path agree (level, codes, firing order)", f"all {checked} profiles",
-                    goal="all agree", met=True))
+    rows.append(Row("(f) experta, CLIPS, fast trace, fast evaluate agree (level, codes, firing order)",
+                    f"all {checked} profiles", goal="all agree", met=True))
     notes["timings"] = {k: (v.median, v.p90, len(v.samples)) for k, v in t.items()}
     notes["profiles"] = (len(profiles), generated)
     notes["rounds"] = rounds
 
-    say("(b) where the time goes: cProfile over assess(profile) …")
-    total, found_rows = where.profile_calls(assess, profiles)
+    say("(b) where the time goes: cProfile over assess(model, profile) …")
+    total, found_rows = where.profile_calls(lambda p: assess(MODEL, p), profiles)
     notes["profile_b"] = (total, found_rows, len(profiles))
 
 
-def _assessed(assess: Callable[[Any], Any], facts: dict[str, int]) -> tuple[int, frozenset[str]]:
-    from expert.assess import INCOMPLETE
-    from expert.profile import Profile
+def _assessed(assess: Callable[..., Any], facts: dict[str, int], engine: str) -> tuple[int, frozenset[str]]:
+    from branda.expert.profile import Profile
 
-    a = assess(Profile(facts))
-    return a.level, frozenset(c for c in a.codes if c != INCOMPLETE)
+    a = assess(MODEL, Profile(facts), engine)
+    return a.level, frozenset(c for c in a.codes if c != MODEL.incomplete)
 
 
 def leak(clips_peer: Any, profiles: list[Any], n: int) -> dict[str, tuple[float, float, int, int]]:
     """n assessments in one environment, the examples in turn: median ms of the first and the last 100, and CLIPS's
     `(mem-used)` after the first 100 and at the end — with clipspy's own Fact.__del__ and with the patched one, the
     conclusions read back as Python Fact objects (env.facts()); then the bench's own reader, patched."""
-    from rules.model import rulebase
-
     facts = [dict(p.facts) for p in profiles]
 
     def naive(session: Any, f: dict[str, int]) -> int:
@@ -198,12 +210,12 @@ def leak(clips_peer: Any, profiles: list[Any], n: int) -> dict[str, tuple[float,
     result = {}
     clips_peer.unpatch_fact_release()
     result["clipspy 1.0.6 as released, conclusions read via env.facts()"] = measure(
-        clips_peer.ClipsSession(rulebase()), naive)
+        clips_peer.ClipsSession(MODEL), naive)
     clips_peer.patch_fact_release()
     result["Fact.__del__ patched, conclusions read via env.facts()"] = measure(
-        clips_peer.ClipsSession(rulebase()), naive)
+        clips_peer.ClipsSession(MODEL), naive)
     result["Fact.__del__ patched, the bench's reader (one deffunction call)"] = measure(
-        clips_peer.ClipsSession(rulebase()), lambda session, f: session.run(f))
+        clips_peer.ClipsSession(MODEL), lambda session, f: session.run(f))
     return result
 
 
@@ -218,15 +230,21 @@ def survey(rows: int, directory: Path) -> Path:
 
 def batches(reps: int, big_rows: int | None, big_reps: int, rows: list[Row], notes: dict[str, Any],
             tmp: Path) -> None:
-    out = tmp / "results.csv"
+    out, out_json = tmp / "results.csv", tmp / "results.json"
     small = survey(10_000, tmp)
-    say(f"(d) batch of 10,000 rows vs the import floor, interleaved, {reps} repetitions …")
-    found = interleaved({"floor": FLOOR, "batch": [BRANDA, "batch", str(small), "--out", str(out)]}, reps)
-    batch, floor = _s(found["batch"]), _s(found["floor"])
+    say(f"(d) batch of 10,000 rows (CSV out, JSON out) vs the import floor, interleaved, {reps} repetitions …")
+    found = interleaved({"floor": FLOOR, "batch": [BRANDA, "batch", str(small), "--out", str(out)],
+                         "batch_json": [BRANDA, "batch", str(small), "--out", str(out_json)]}, reps)
+    batch, batch_json, floor = _s(found["batch"]), _s(found["batch_json"]), _s(found["floor"])
     rows.append(Row("(d) `branda batch` 10,000 rows (--out CSV), whole process", f"{batch:.3f} s",
                     f"{floor:.3f} s (import floor)", f"{batch / floor:.2f}", "≤ 2", batch / floor <= 2))
+    rows.append(Row("(d) `branda batch` 10,000 rows (--out JSON: a full `assess` a row), whole process",
+                    f"{batch_json:.3f} s", f"{floor:.3f} s (import floor)", f"{batch_json / floor:.2f}"))
     notes["batch_10k"] = (batch, _rss_mb(found["batch"]))
+    notes["batch_10k_json"] = (batch_json, _rss_mb(found["batch_json"]))
     notes["batch_profile"] = where.command_profile([BRANDA, "batch", str(small), "--out", str(out), "--jobs", "1"])
+    say("(d) where the time goes: RowAssessor.row over the 10,000 rows in this process, timed and cProfiled …")
+    notes["batch_rows"] = batch_rows(small)
     if not big_rows:
         return
     mid_rows = big_rows // 10
@@ -258,6 +276,63 @@ def batches(reps: int, big_rows: int | None, big_reps: int, rows: list[Row], not
     notes["big"] = {"big": big_rows, "mid": mid_rows, "big samples": [s.elapsed for s in bigs],
                     "mid samples": [s.elapsed for s in mids], "tree pss": sampler.peak_mb,
                     "big cpu": [s.cpu for s in bigs], "mid cpu": [s.cpu for s in mids]}
+
+
+def batch_rows(path: Path, passes: int = 5) -> dict[str, Any]:
+    """`expert.batch.RowAssessor.row` (the CSV fast path) on every row of `path`, in this process: seconds per row
+    (median of `passes` passes, the garbage collector off), its parts timed in the same row order (the fast
+    evaluator, the unknown-fact analysis), and a cProfile of one more pass. The fast evaluator's outcome memo is
+    emptied before every pass, so each starts as a batch process does (a second pass over the same rows would
+    otherwise find most of their outcomes remembered)."""
+    import csv
+    import gc
+
+    from branda.expert.batch import RowAssessor, Settings
+    from branda.expert.unknowns import any_decisive_unknown
+    from branda.rules.fast import fast_engine
+
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        columns = tuple(next(reader)[1:])
+        cells = list(reader)
+    assessor = RowAssessor(Settings(MODEL, columns, "csv", "en", "fast"))
+    profiles = [assessor.profile(c) for c in cells]
+    facts = [dict(p.facts) for p in profiles]
+    fast = fast_engine(MODEL.rules)
+    for p in profiles:
+        assessor.row(p)  # warm-up
+    clock = time.perf_counter
+    per_row: list[float] = []
+    parts: dict[str, list[float]] = {"evaluate": [], "unknowns": []}
+    enabled = gc.isenabled()
+    try:
+        for _ in range(passes):
+            gc.collect()
+            gc.disable()
+            fast._memo.clear()  # noqa: SLF001 - as a fresh process
+            start = clock()
+            for p in profiles:
+                assessor.row(p)
+            per_row.append((clock() - start) / len(profiles))
+            spent = {"evaluate": 0.0, "unknowns": 0.0}
+            fast._memo.clear()  # noqa: SLF001
+            for x in facts:  # the same calls row() makes, in the same order, each timed
+                t0 = clock()
+                fast.evaluate(x)
+                t1 = clock()
+                any_decisive_unknown(MODEL, x)
+                spent["evaluate"] += t1 - t0
+                spent["unknowns"] += clock() - t1
+            for key, value in spent.items():
+                parts[key].append(value / len(facts))
+            gc.enable()
+    finally:
+        if enabled:
+            gc.enable()
+    fast._memo.clear()  # noqa: SLF001
+    total, found = where.profile_calls(assessor.row, profiles)
+    return {"rows": len(profiles), "row": statistics.median(per_row),
+            **{key: statistics.median(v) for key, v in parts.items()}, "profile": (total, found)}
 
 
 # --- the report -----------------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from process import ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 OURS = ("cli", "expert", "rules", "knowledge")
 
@@ -61,7 +63,7 @@ def import_times(command: Sequence[str], runs: int = 5) -> dict[str, float]:
     """Median seconds of import time per group over `runs` runs of `command` (see `_attributed`)."""
     per_run = []
     for _ in range(runs):
-        done = subprocess.run([sys.executable, "-X", "importtime", *command], cwd=ROOT, capture_output=True,
+        done = subprocess.run([sys.executable, "-X", "importtime", *command], cwd=ROOT, env=ENV, capture_output=True,
                               text=True, check=True)
         per_run.append(_attributed(done.stderr))
     groups = {g for run in per_run for g in run}
@@ -102,7 +104,7 @@ def command_profile(command: Sequence[str]) -> list[tuple[str, int, float]]:
     (function, calls, cumtime), most cumulative time first; "(all imports)" is the import machinery's total."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "command.prof"
-        subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), *command], cwd=ROOT, check=True,
+        subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), *command], cwd=ROOT, env=ENV, check=True,
                        stdout=subprocess.DEVNULL)
         stats = pstats.Stats(str(out), stream=io.StringIO())
     rows = []
