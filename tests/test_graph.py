@@ -20,7 +20,7 @@ from branda.knowledge.transitions import load_transitions
 
 TRANSITIONS_FILE = BUNDLED / "transitions.yaml"
 
-ARTICLE = ROOT.parent / "shared" / "domain" / "source-article.lt.txt"
+ARTICLE = ROOT / "tests" / "domain" / "source-article.lt.txt"
 LEVELS = list(MODEL.rules.levels)  # 1..top
 ABOVE_ONE = LEVELS[1:]  # every level a move reaches, and every level that can fall back
 FORWARD = [(n, n + 1) for n in LEVELS[:-1]]

@@ -13,7 +13,7 @@ from conftest import MODEL
 
 from branda.knowledge.model import BUNDLED, ModelError, check_model, load_model
 
-DOMAIN = Path(__file__).resolve().parents[2] / "shared" / "domain"
+DOMAIN = Path(__file__).resolve().parent / "domain"  # copies of ../shared/domain (test_domain_copies checks them)
 # The article's own level headings ("Pirmas lygis. Žema organizacijos branda", ...), quotes dropped.
 ARTICLE_HEADINGS = ["Žema organizacijos branda", "Vienose rankose", "Super strategija", "Analizės link",
                     "Geriau, nei tikisi klientai"]

@@ -13,7 +13,7 @@ from branda.rules.fast import evaluate
 from branda.rules.model import Condition, DiagnosticRule, IndicatorRule, StepRule
 
 RULES = MODEL.rules
-ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "domain" / "source-article.lt.txt"
+ARTICLE = Path(__file__).resolve().parent / "domain" / "source-article.lt.txt"
 
 Facts = dict[str, int]
 Rule = IndicatorRule | StepRule | DiagnosticRule
