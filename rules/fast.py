@@ -54,6 +54,10 @@ class FastEngine:
             diagnostics.append(_Diagnostic(d, 1 << (self.level_bits + self.codes.index(d.code)), self._of(d.when),
                                            majority, together if together.bit_count() == len(majority) else 0))
         self._diagnostics = tuple(diagnostics)
+        # the same data as plain tuples, for `outcome`, which the unknown-fact analysis calls thousands of times
+        self._levels = tuple((n, self.level_masks[n]) for n in range(2, rules.top + 1))
+        self._diagnostic_tests = tuple((d.rule.at_levels, d.when, d.code_bit, d.majority, d.majority_mask)
+                                       for d in diagnostics)
         self._memo: dict[int, int] = {}
 
     def _of(self, conditions: object) -> int:
@@ -94,11 +98,20 @@ class FastEngine:
         found = self._memo.get(mask)
         if found is not None:
             return found
-        level = self.level(mask)
+        level, step_by_step = 1, self.rules.step_by_step
+        for n, need in self._levels:  # as `level` does, inlined
+            if mask & need == need:
+                level = n
+            elif step_by_step:
+                break
         result = level
-        for d in self._diagnostics:
-            if self._fires(d, mask, level):
-                result |= d.code_bit
+        for levels, when, code_bit, majority, together in self._diagnostic_tests:  # as `_fires` does, inlined
+            if level in levels and mask & when == when:
+                if majority:
+                    met = (mask & together).bit_count() if together else sum(1 for b in majority if mask & b)
+                    if 2 * met <= len(majority):
+                        continue
+                result |= code_bit
         if len(self._memo) >= MEMO_LIMIT:
             self._memo.clear()
         self._memo[mask] = result
