@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from make_survey import rows as survey_rows
-
 from branda.expert.profile import Profile, load_profile
 from branda.knowledge.model import Model
+from make_survey import rows as survey_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

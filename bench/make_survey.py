@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if importlib.util.find_spec("branda") is None:  # a checkout that was never installed is the package `branda`
+    _root = Path(__file__).resolve().parent.parent
+    _spec = importlib.util.spec_from_file_location("branda", _root / "__init__.py",
+                                                   submodule_search_locations=[str(_root)])
+    assert _spec is not None and _spec.loader is not None
+    sys.modules["branda"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["branda"])
 
 from branda.knowledge.model import BUNDLED, Model, load_model  # noqa: E402
 

@@ -23,14 +23,12 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the bench modules
-sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # branda itself, also without an install
 
 import machine  # noqa: E402
 import make_survey  # noqa: E402
 import where  # noqa: E402
-from process import Sample, TreeSampler, interleaved, run_timed  # noqa: E402
-
 from branda.knowledge.model import load_model  # noqa: E402
+from process import Sample, TreeSampler, interleaved, run_timed  # noqa: E402
 
 MODEL = load_model()  # the bundled model, loaded once
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +93,6 @@ def in_process(rows: list[Row], notes: dict[str, Any], generated: int = 300, ext
                rounds: int = 5) -> None:
     import clips_peer
     import inprocess
-
     from branda.expert.assess import assess
     from branda.expert.engine import session
     from branda.rules.fast import FastEngine, fast_engine, trace

@@ -21,7 +21,10 @@ OURS = ("cli", "expert", "rules", "knowledge")
 
 
 def _group(module: str) -> str:
-    top = module.split(".")[0]
+    parts = module.split(".")
+    if parts[0] == "branda":  # the one import package: grouped by its folders (branda.expert.assess -> expert)
+        return f"{parts[1]} (branda)" if len(parts) > 1 and parts[1] in OURS else "branda (package)"
+    top = parts[0]
     if top in OURS:
         return f"{top} (branda)"
     if top in sys.stdlib_module_names or top.startswith("_") or top in ("site", "sitecustomize"):
