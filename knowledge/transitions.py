@@ -122,25 +122,29 @@ def _capabilities(r: Reader, data: Any, kb: Knowledge) -> dict[str, Capability]:
         if not isinstance(cid, str) or not cid.isidentifier():
             raise r.fail(key, "capability ids are lower-case identifiers")
         raw[cid] = r.mapping(item, key, {"name", "facts", "requires"})
-    result = {}
-    for cid, item in raw.items():
+
+    def capability(cid: str, item: dict) -> Capability:
         key = f"capabilities.{cid}"
         facts = _names(r, item["facts"], f"{key}.facts", kb.facts, "fact")
         if not facts:
             raise r.fail(f"{key}.facts", "a capability moves at least one fact")
-        result[cid] = Capability(cid, r.text(item["name"], f"{key}.name"), facts,
-                                 _names(r, item["requires"], f"{key}.requires", raw, "capability"))
-    cycle = _find_cycle({c.id: c.requires for c in result.values()})
+        return Capability(cid, r.text(item["name"], f"{key}.name"), facts,
+                          _names(r, item["requires"], f"{key}.requires", raw, "capability"))
+
+    # A capability with a problem is recorded and left out (when collecting); the cycle test skips it.
+    result = {c.id: c for c in r.each(list(raw.items()), lambda i, pair: capability(*pair))}
+    cycle = _find_cycle({c.id: tuple(x for x in c.requires if x in result) for c in result.values()})
     if cycle:
         raise r.fail(f"capabilities.{cycle[0]}.requires", "prerequisite cycle: " + " requires ".join(cycle))
     return result
 
 
-def _actions(r: Reader, data: Any, capabilities: dict[str, Capability], top: int) -> tuple[Action, ...]:
+def _actions(r: Reader, data: Any, capabilities: dict, top: int) -> tuple[Action, ...]:
+    """The actions, each naming one of `capabilities` (the capability ids the file declares)."""
     items = r.items(data, "actions")
     r.unique([i.get("id") if isinstance(i, dict) else None for i in items], "actions")
-    result = []
-    for i, item in enumerate(items):
+
+    def action(i: int, item: Any) -> Action:
         item = r.mapping(item, f"actions[{i}]", {"id", "to", "capability", "text", "cites"})
         aid = item["id"]
         if not isinstance(aid, str) or not aid.isidentifier():
@@ -148,9 +152,10 @@ def _actions(r: Reader, data: Any, capabilities: dict[str, Capability], top: int
         r.level_number(item["to"], f"actions.{aid}.to", top, lowest=2)
         if item["capability"] not in capabilities:
             raise r.fail(f"actions.{aid}.capability", f"unknown capability {item['capability']!r}")
-        result.append(Action(aid, item["to"], item["capability"], r.text(item["text"], f"actions.{aid}.text"),
-                             r.text(item["cites"], f"actions.{aid}.cites")))
-    return tuple(result)
+        return Action(aid, item["to"], item["capability"], r.text(item["text"], f"actions.{aid}.text"),
+                      r.text(item["cites"], f"actions.{aid}.cites"))
+
+    return tuple(r.each(items, action))
 
 
 def _fallback(r: Reader, data: Any, key: str, kb: Knowledge, trigger: bool) -> Fallback:
@@ -181,9 +186,16 @@ def load_transitions(path: Path, kb: Knowledge, problems: list[KnowledgeError] |
     """Read and validate a transitions file against the model's facts, levels and diagnostic codes."""
     r = Reader(path, kb.languages, problems, path.parent)
     top = r.mapping(r.data, "(top)", {"capabilities", "actions", "fallbacks", "milestones"})
-    capabilities = _capabilities(r, top["capabilities"], kb)
-    fallbacks = r.mapping(top["fallbacks"], "fallbacks", {"risk", "lapse"})
-    return Transitions(capabilities, _actions(r, top["actions"], capabilities, kb.top),
-                       _fallback(r, fallbacks["risk"], "fallbacks.risk", kb, trigger=True),
-                       _fallback(r, fallbacks["lapse"], "fallbacks.lapse", kb, trigger=False),
-                       _milestones(r, top["milestones"], kb.top))
+    # Each part checked on its own, so that `branda model check` lists the problems of every part (with a
+    # `problems` list a part with a problem is None; the model that reads this file is then refused).
+    capabilities = r.attempt(lambda: _capabilities(r, top["capabilities"], kb))
+    declared = top["capabilities"]  # an action names a declared capability (one with a problem of its own too)
+    actions = None if capabilities is None else r.attempt(lambda: _actions(r, top["actions"], declared, kb.top))
+    fallbacks = r.attempt(lambda: r.mapping(top["fallbacks"], "fallbacks", {"risk", "lapse"}))
+    risk: Fallback | None = None
+    lapse: Fallback | None = None
+    if fallbacks is not None:
+        risk = r.attempt(lambda: _fallback(r, fallbacks["risk"], "fallbacks.risk", kb, trigger=True))
+        lapse = r.attempt(lambda: _fallback(r, fallbacks["lapse"], "fallbacks.lapse", kb, trigger=False))
+    milestones = r.attempt(lambda: _milestones(r, top["milestones"], kb.top))
+    return Transitions(capabilities or {}, actions or (), risk, lapse, milestones or {})  # type: ignore[arg-type]

@@ -1,108 +1,137 @@
-"""The plain-Python fast path and the experta engine of record agree, firing for firing."""
+"""The plain-Python fast path and the experta engine of record agree, firing for firing, on every model the tests load.
+
+The models: the bundled one, every folder under tests/models with a model.yaml, and the variants a consultant
+makes from the bundled one (tests/model_variants.py). Each gets profiles generated from its own facts, scale and
+rules; the bundled one also every profile one fact away from an example.
+"""
 
 from __future__ import annotations
 
 import random
-import shutil
+import zlib
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, MODEL, ROOT
-
 from branda.expert.engine import session
 from branda.expert.profile import load_profile
-from branda.knowledge.model import BUNDLED, load_model
+from branda.knowledge.model import BUNDLED, MODEL_FILES, Model, load_model
 from branda.rules.fast import evaluate, trace
+from conftest import EXAMPLE_FILES, MODEL, ROOT
+from model_variants import VARIANTS, variant_models  # noqa: F401 - variant_models is a fixture
 
-FACTS = list(MODEL.facts)
-GENERATED = 10_000
+PER_MODEL = 400  # generated profiles per model
+MODELS_DIR = ROOT / "tests" / "models"
+
+Facts = dict[str, int]
 
 
-def _profiles(count: int, seed: int) -> list[dict[str, int]]:
-    """`count` profiles, each fact unknown or 1..5, biased towards the thresholds 3 and 4."""
+def discovered_models() -> list[Path]:
+    """Every model folder under tests/models (one with a model.yaml)."""
+    return sorted(p.parent for p in MODELS_DIR.glob("*/model.yaml"))
+
+
+MODEL_CASES = [pytest.param(("folder", BUNDLED), id="bundled"),
+               *[pytest.param(("folder", p), id=f"tests/models/{p.name}") for p in discovered_models()],
+               *[pytest.param(("variant", name), id=f"variant: {name}") for name in VARIANTS]]
+
+
+@pytest.fixture(params=MODEL_CASES)
+def model(request, variant_models) -> Model:  # noqa: F811 - the fixture imported above
+    kind, where = request.param
+    return load_model(variant_models[where] if kind == "variant" else where)
+
+
+def generated(model: Model, count: int, seed: int) -> list[Facts]:
+    """`count` profiles of `model`: each aims at a level (its conditions just met), then some facts are redrawn.
+
+    A redrawn fact is unknown, or a value next to one of the rules' thresholds for it, or any value on the
+    scale; how many facts are redrawn and how many are known varies, so every level, its boundaries and the
+    diagnostics (which test facts above and below the concluded level) all turn up.
+    """
     rnd = random.Random(seed)
-    choices = [None, 1, 2, 3, 3, 4, 4, 5, 5]
+    rules, scale = model.rules, list(model.rules.scale)
+    tested = [c for r in rules.indicators for c in r.when] + [c for d in rules.diagnostics for c in d.when]
+    near: dict[str, list[int]] = {}
+    for c in tested:
+        near.setdefault(c.fact, [])
+        near[c.fact] += [v for v in (c.threshold - 1, c.threshold, c.threshold + 1) if v in scale]
     result = []
     for _ in range(count):
-        known = rnd.random()  # some profiles nearly complete, some sparse
-        result.append({n: v for n in FACTS if rnd.random() < known and (v := rnd.choice(choices)) is not None})
+        aim: Facts = {}
+        for n in range(2, rnd.choice(list(rules.levels)) + 1):
+            for _, c in rules.conditions_of(n):
+                aim[c.fact] = c.nearest(aim.get(c.fact))
+        redrawn, known = rnd.random() * 0.6, rnd.random()
+        facts: Facts = {}
+        for name in model.facts:
+            if name in aim and rnd.random() >= redrawn:
+                facts[name] = aim[name]
+            elif rnd.random() < known:
+                facts[name] = rnd.choice(near.get(name) or scale) if rnd.random() < 0.7 else rnd.choice(scale)
+        result.append(facts)
     return result
 
 
-def _neighbours() -> list[dict[str, int]]:
-    """Every example, and every profile one fact away from one (each fact set to each value or unknown)."""
-    result = []
-    for path in sorted(EXAMPLES.glob("*.*")):
-        base = dict(load_profile(MODEL, path).facts)
-        result.append(base)
-        for name in FACTS:
-            for value in (None, 1, 2, 3, 4, 5):
-                changed = {k: v for k, v in base.items() if k != name}
-                if value is not None:
-                    changed[name] = value
-                result.append(changed)
+def neighbours(model: Model, base: Facts) -> list[Facts]:
+    """`base`, and every profile one fact away from it (each fact unknown or each value on the scale)."""
+    result = [base]
+    for name in model.facts:
+        for value in (None, *model.rules.scale):
+            changed = {k: v for k, v in base.items() if k != name}
+            if value is not None:
+                changed[name] = value
+            result.append(changed)
     return result
 
 
-def _assert_same(facts: dict[str, int]) -> None:
-    recorded = session(MODEL.rules).run(facts)
-    fast = trace(MODEL.rules, facts)
-    assert fast == recorded, facts
-    assert evaluate(MODEL.rules, facts) == (recorded.level, frozenset(code for code, _ in recorded.diagnoses))
+def own_examples(model: Model) -> list[Path]:
+    """The example profiles that come with a model folder (any file besides the model's own)."""
+    return sorted(p for p in model.directory.iterdir() if p.suffix in {".yaml", ".yml", ".json", ".toml"}
+                  and p.name not in MODEL_FILES and not p.name.startswith("texts"))
 
 
-@pytest.mark.parametrize("chunk", range(10))
-def test_fast_path_agrees_with_experta_on_generated_profiles(chunk):
-    for facts in _profiles(GENERATED // 10, seed=chunk):
-        _assert_same(facts)
+def assert_same(model: Model, facts: Facts) -> tuple[int, frozenset[str]]:
+    """experta's whole Run and the fast evaluator's are equal, and so are the level and codes; returns them."""
+    recorded = session(model.rules).run(facts)
+    assert trace(model.rules, facts) == recorded, facts
+    outcome = (recorded.level, frozenset(code for code, _ in recorded.diagnoses))
+    assert evaluate(model.rules, facts) == outcome, facts
+    return outcome
 
 
-def test_fast_path_agrees_with_experta_next_to_every_example():
-    neighbours = _neighbours()
-    assert len(neighbours) > 100  # the examples are there
-    for facts in neighbours:
-        _assert_same(facts)
+def test_fast_path_agrees_with_experta_on_every_model_the_tests_load(model: Model) -> None:
+    seed = zlib.crc32(str(model.directory.name).encode())
+    profiles = generated(model, PER_MODEL, seed)
+    for example in own_examples(model):
+        profiles += neighbours(model, dict(load_profile(model, example).facts))
+    levels, codes = set(), set()
+    for facts in profiles:
+        level, raised = assert_same(model, facts)
+        levels.add(level)
+        codes |= raised
+    assert levels == set(model.rules.levels)  # the generated profiles reach every level of the model
+    assert codes == {d.code for d in model.rules.diagnostics}  # and raise every diagnostic a rule can
 
 
-# --- every model the tests load: the bundled one, the tiny one, and variants made from the bundled one ------
-
-def _model_dirs() -> list[Path]:
-    """The bundled model, every model under tests/models, and a variant without the step-by-step ladder."""
-    return [BUNDLED, *sorted(p.parent for p in (ROOT / "tests" / "models").glob("*/model.yaml"))]
-
-
-def _not_step_by_step(tmp: Path) -> Path:
-    """The bundled model with `ladder.step_by_step: false` (a level counts on its own criteria alone)."""
-    folder = tmp / "loose"
-    shutil.copytree(BUNDLED, folder)
-    rules = folder / "rules.yaml"
-    rules.write_text(rules.read_text(encoding="utf-8").replace("step_by_step: true", "step_by_step: false"),
-                     encoding="utf-8")
-    return folder
+def test_every_model_folder_under_tests_models_is_in_the_differential_test() -> None:
+    ids = {p.id for p in MODEL_CASES}
+    assert {f"tests/models/{p.name}" for p in MODELS_DIR.iterdir() if (p / "model.yaml").is_file()} <= ids
+    assert "bundled" in ids and {f"variant: {name}" for name in VARIANTS} <= ids
 
 
-def _random_profiles(model, count: int, seed: int) -> list[dict[str, int]]:
-    rnd = random.Random(seed)
-    choices = [None, *model.scale, *model.scale]
-    facts = list(model.facts)
-    return [{n: v for n in facts if (v := rnd.choice(choices)) is not None} for _ in range(count)]
+def test_fast_path_agrees_with_experta_next_to_every_example() -> None:
+    profiles = [p for path in EXAMPLE_FILES for p in neighbours(MODEL, dict(load_profile(MODEL, path).facts))]
+    assert len(profiles) > 100  # the examples are there
+    for facts in profiles:
+        assert_same(MODEL, facts)
 
 
-@pytest.mark.parametrize("folder", _model_dirs(), ids=lambda p: p.name)
-def test_fast_path_agrees_with_experta_on_every_model_the_tests_load(folder):
-    model = load_model(folder)
-    for facts in _random_profiles(model, 1500, seed=7):
-        recorded = session(model.rules).run(facts)
-        assert trace(model.rules, facts) == recorded, facts
-        assert evaluate(model.rules, facts) == (recorded.level, frozenset(c for c, _ in recorded.diagnoses))
-
-
-def test_fast_path_agrees_with_experta_when_levels_do_not_build_on_each_other(tmp_path):
-    model = load_model(_not_step_by_step(tmp_path))
-    assert not model.rules.step_by_step
-    seen = set()
-    for facts in _random_profiles(model, 1500, seed=11):
-        recorded = session(model.rules).run(facts)
-        assert trace(model.rules, facts) == recorded, facts
-        seen.add(recorded.level)
-    assert len(seen) >= 3  # the generated profiles reach several levels
+def test_the_variants_are_what_their_names_say(variant_models) -> None:  # noqa: F811 - the fixture imported above
+    loaded = {name: load_model(folder) for name, folder in variant_models.items()}
+    assert not loaded["not step by step"].rules.step_by_step and MODEL.rules.step_by_step
+    assert (loaded["wider scale"].low, loaded["wider scale"].high) == (MODEL.low - 1, MODEL.high + 1)
+    assert loaded["sixth level"].top == MODEL.top + 1
+    assert len(loaded["added fact"].facts) == len(MODEL.facts) + 1
+    assert loaded["language de"].languages == (*MODEL.languages, "de")
+    assert "cx_owner" in loaded["renamed fact"].facts and "cx_ownership" not in loaded["renamed fact"].facts
+    assert loaded["changed threshold"].rules != MODEL.rules

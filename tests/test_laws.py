@@ -1,21 +1,20 @@
-"""Laws every assessment obeys, checked on generated profiles (each fact unknown or rated 1-5)."""
+"""Laws every assessment obeys, checked on generated profiles (each fact unknown or rated on the model's scale)."""
 
 from __future__ import annotations
-
-from conftest import MODEL
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from branda.expert.assess import assess
 from branda.expert.engine import session
 from branda.expert.profile import Profile
 from branda.expert.serialize import assessment_json
 from branda.rules.fast import evaluate
+from conftest import MODEL
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 RULES = MODEL.rules
 FACTS = list(MODEL.facts)
 POSITIVE = {name: fact.positive for name, fact in MODEL.facts.items()}
-VALUE = st.one_of(st.none(), st.integers(1, 5))
+VALUE = st.one_of(st.none(), st.integers(MODEL.low, MODEL.high))
 
 LAW = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -28,12 +27,12 @@ def known(raw: dict[str, int | None]) -> Facts:
 
 @st.composite
 def profiles(draw: st.DrawFn) -> Facts:
-    """A profile: every fact independently unknown or 1-5, or one that just reaches a level with a few facts redrawn.
+    """A profile: each fact independently unknown or on the scale, or one just reaching a level, a few facts redrawn.
 
     Independent draws rarely pass level 2; the second kind keeps every level and its boundaries in play.
     (A drawn 0 picks the first kind: hypothesis's booleans and one_of lean heavily to one side.)
     """
-    start = draw(st.sampled_from([0, 1, 2, 3, 4, 5]))
+    start = draw(st.sampled_from([0, *RULES.levels]))
     if start == 0:
         return known(draw(st.fixed_dictionaries({name: VALUE for name in FACTS})))
     facts: dict[str, int | None] = {}
@@ -53,10 +52,10 @@ def level(facts: Facts) -> int:
 
 @LAW
 @given(PROFILES)
-def test_exactly_one_level_in_1_to_5_is_concluded(facts: Facts) -> None:
+def test_exactly_one_level_of_the_model_is_concluded(facts: Facts) -> None:
     run = session(MODEL.rules).run(facts)
     concluded = [c for f in run.firings for c in f.concludes if c.startswith("level:")]
-    assert concluded == [f"level:{run.level}"] and 1 <= run.level <= 5
+    assert concluded == [f"level:{run.level}"] and run.level in RULES.levels
 
 
 @LAW
@@ -73,11 +72,11 @@ def an_improvement(draw: st.DrawFn) -> tuple[Facts, Facts]:
     name = draw(st.sampled_from(FACTS))
     old = facts.get(name)
     if old is None:
-        better = draw(st.integers(1, 5))
+        better = draw(st.integers(MODEL.low, MODEL.high))
     elif POSITIVE[name]:
-        better = draw(st.integers(min(old + 1, 5), 5))
+        better = draw(st.integers(min(old + 1, MODEL.high), MODEL.high))
     else:
-        better = draw(st.integers(1, max(old - 1, 1)))
+        better = draw(st.integers(MODEL.low, max(old - 1, MODEL.low)))
     return facts, facts | {name: better}
 
 
@@ -94,7 +93,7 @@ def test_level_n_means_every_condition_of_levels_up_to_n_holds_and_n_plus_1_fail
     n = level(facts)
     for m in range(2, n + 1):
         assert all(c.holds(facts.get(c.fact)) for _, c in RULES.conditions_of(m)), f"level {m} unmet"
-    if n < 5:
+    if n < RULES.top:
         assert not all(c.holds(facts.get(c.fact)) for _, c in RULES.conditions_of(n + 1))
 
 

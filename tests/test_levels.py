@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MODEL
-
 from branda.expert.assess import assess
 from branda.expert.profile import Profile
+from conftest import MODEL
 
 NOT_READY = "not_ready_for_cx_system"
 STUCK = "stuck_at_level_2"
@@ -210,9 +209,16 @@ def test_profile_gets_the_level_and_diagnostics_the_article_describes(
                          ids=["level 1", "level 2", "level 3", "level 4", "level 5"])
 def test_typical_profiles_rate_every_fact_of_the_vocabulary(profile: dict[str, int]) -> None:
     assert sorted(profile) == sorted(MODEL.facts)
-    assert all(1 <= v <= 5 for v in profile.values())
+    assert all(MODEL.low <= v <= MODEL.high for v in profile.values())
 
 
 def test_each_level_is_ready_for_a_cx_system_from_level_3() -> None:
     readiness = [assess(MODEL, Profile(p)).ready for p in (LEVEL_1, LEVEL_2, LEVEL_3, LEVEL_4, LEVEL_5)]
     assert readiness == [False, False, True, True, True]
+
+
+def test_the_table_reaches_every_level_of_the_model_and_raises_every_code() -> None:
+    levels = {param.values[1] for param in TABLE}
+    codes = set().union(*(param.values[2] for param in TABLE))
+    assert levels == set(MODEL.rules.levels)
+    assert codes == set(MODEL.diagnostics) - {MODEL.disagree}  # respondents_disagree needs several respondents

@@ -6,14 +6,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from conftest import MODEL
-
 from branda.expert.engine import session
 from branda.rules.fast import evaluate
 from branda.rules.model import Condition, DiagnosticRule, IndicatorRule, StepRule
+from conftest import MODEL
 
 RULES = MODEL.rules
-ARTICLE = Path(__file__).resolve().parent / "domain" / "source-article.lt.txt"
+ARTICLE = Path(__file__).resolve().parent / "domain" / "source-article.lt.txt"  # the suite's copy (test_domain_copies)
+PARTLY = (MODEL.low + MODEL.high) // 2  # the middle of the scale: "partly true" on the article's 1-5
 
 Facts = dict[str, int]
 Rule = IndicatorRule | StepRule | DiagnosticRule
@@ -32,7 +32,7 @@ def satisfying(conditions: Iterable[Condition], facts: Facts | None = None) -> F
 def broken(facts: Facts, c: Condition) -> Facts:
     """`facts` with `c` failing by one step (unknown when no value on the scale fails it)."""
     value = c.threshold - 1 if c.op == ">=" else c.threshold + 1
-    if 1 <= value <= 5:
+    if value in RULES.scale:
         return facts | {c.fact: value}
     return {k: v for k, v in facts.items() if k != c.fact}
 
@@ -84,19 +84,19 @@ def cases(rule: Rule) -> tuple[Facts, list[tuple[str, Facts]]]:
         facts = reaching(n)
         if rule.kind == "reach":
             return facts, [(f"{c} broken", broken(facts, c)) for c in level_conditions(*range(2, n + 1))]
-        higher = [(f"level {n + 1} reached", reaching(n + 1))] if n < 5 else []
+        higher = [(f"level {n + 1} reached", reaching(n + 1))] if n < RULES.top else []
         return facts, higher + [(f"{c} broken", broken(facts, c)) for c in level_conditions(n)]
     return _diagnostic_cases(rule)
 
 
 def _diagnostic_cases(rule: DiagnosticRule) -> tuple[Facts, list[tuple[str, Facts]]]:
-    contexts = {n: diagnostic_context(rule, n) for n in range(1, 6)}
+    contexts = {n: diagnostic_context(rule, n) for n in RULES.levels}
     at = [n for n in sorted(rule.at_levels) if contexts[n] is not None]
     assert at, f"{rule.name} can fire at none of its levels {sorted(rule.at_levels)}"
     facts = contexts[at[0]]
     assert facts is not None
     negatives = [(f"{c} broken", broken(facts, c)) for c in rule.when]
-    negatives += [(f"at level {n}", contexts[n]) for n in range(1, 6)  # type: ignore[misc]
+    negatives += [(f"at level {n}", contexts[n]) for n in RULES.levels  # type: ignore[misc]
                   if n not in rule.at_levels and contexts[n] is not None]
     if rule.majority_of_level:
         level = rule.majority_of_level
@@ -129,7 +129,7 @@ def test_rule_does_not_fire_when_a_condition_is_broken(rule: Rule) -> None:
 
 def test_the_floor_fires_on_every_profile() -> None:
     floor = RULES.rule("level_1_floor")
-    assert fires(floor, {}) and fires(floor, reaching(5))
+    assert fires(floor, {}) and fires(floor, reaching(RULES.top))
 
 
 @pytest.mark.parametrize("rule", [pytest.param(r, id=r.name) for r in RULES.steps if r.kind != "floor"])
@@ -141,11 +141,11 @@ def test_a_step_firing_names_the_conclusions_it_required(rule: StepRule) -> None
 
 # --- the recorded trace --------------------------------------------------------------------------------
 
-TRACE_PROFILES = [pytest.param(reaching(n), id=f"level {n}, conditions just met") for n in range(1, 6)] + [
+TRACE_PROFILES = [pytest.param(reaching(n), id=f"level {n}, conditions just met") for n in RULES.levels] + [
     pytest.param(facts, id=f"{d.name} raised")
     for d in RULES.diagnostics for facts in [diagnostic_context(d, min(d.at_levels))] if facts is not None
 ] + [pytest.param({}, id="nothing known"),
-      pytest.param({c.fact: 3 for c in level_conditions(2, 3, 4, 5)}, id="everything partly true")]
+      pytest.param({c.fact: PARTLY for c in level_conditions(*RULES.levels[1:])}, id="everything partly true")]
 
 
 @pytest.mark.parametrize("facts", TRACE_PROFILES)
@@ -180,6 +180,4 @@ def test_every_because_value_is_the_profiles_value(facts: Facts) -> None:
 
 @pytest.mark.parametrize("rule", ALL_RULES)
 def test_rule_cites_the_article_verbatim(rule: Rule) -> None:
-    if not ARTICLE.is_file():
-        pytest.skip(f"the article is not beside the checkout: {ARTICLE} is missing")
     assert rule.cites("lt") in ARTICLE.read_text(encoding="utf-8")

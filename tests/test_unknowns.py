@@ -1,32 +1,33 @@
-"""Which unknown facts matter: exact for a few unknowns, and the bit-mask form agrees with the rules."""
+"""Which unknown facts matter: exact for a few unknowns, and the bit-mask form agrees with the experta rules."""
 
 from __future__ import annotations
 
 import itertools
 
+from branda.expert.engine import session
+from branda.expert.unknowns import EXHAUSTIVE_UP_TO, any_decisive_unknown, decisive_unknowns
+from branda.rules.fast import evaluate, fast_engine
 from conftest import MODEL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from branda.expert.unknowns import EXHAUSTIVE_UP_TO, any_decisive_unknown, decisive_unknowns
-from branda.rules.fast import evaluate, fast_engine
-
 FACTS = list(MODEL.facts)
 RULES = MODEL.rules
-profiles = st.dictionaries(st.sampled_from(FACTS), st.integers(1, 5))
+VALUES = st.integers(MODEL.low, MODEL.high)  # the model's scale
+profiles = st.dictionaries(st.sampled_from(FACTS), VALUES)
 
 
 def _brute_force(facts: dict[str, int]) -> dict[str, tuple[int, ...]]:
-    """Every answer 1-5 to every unknown fact, against every way (unknown included) to answer the others."""
+    """Every answer on the scale to every unknown fact, against every way (unknown included) to answer the others."""
     unknown = [n for n in FACTS if n not in facts]
     result = {}
     for name in unknown:
         others = [u for u in unknown if u != name]
         values = set()
-        for combo in itertools.product([None, 1, 2, 3, 4, 5], repeat=len(others)):
+        for combo in itertools.product([None, *RULES.scale], repeat=len(others)):
             context = {**facts, **{o: v for o, v in zip(others, combo, strict=True) if v is not None}}
             outcome = evaluate(RULES, context)
-            values |= {v for v in range(1, 6) if evaluate(RULES, {**context, name: v}) != outcome}
+            values |= {v for v in RULES.scale if evaluate(RULES, {**context, name: v}) != outcome}
         if values:
             result[name] = tuple(sorted(values))
     return result
@@ -36,7 +37,7 @@ def _brute_force(facts: dict[str, int]) -> dict[str, tuple[int, ...]]:
 @given(st.data())
 def test_with_a_few_unknown_facts_the_answer_is_exact(data):
     unknown = data.draw(st.lists(st.sampled_from(FACTS), min_size=1, max_size=3, unique=True))
-    facts = {n: data.draw(st.integers(1, 5)) for n in FACTS if n not in unknown}
+    facts = {n: data.draw(VALUES) for n in FACTS if n not in unknown}
     assert len(unknown) <= EXHAUSTIVE_UP_TO
     assert decisive_unknowns(MODEL, facts) == _brute_force(facts)
 
@@ -48,7 +49,7 @@ def test_an_answer_that_alone_changes_the_outcome_is_always_listed(facts):
     outcome = evaluate(RULES, facts)
     for name in FACTS:
         if name not in facts:
-            changing = {v for v in range(1, 6) if evaluate(RULES, {**facts, name: v}) != outcome}
+            changing = {v for v in RULES.scale if evaluate(RULES, {**facts, name: v}) != outcome}
             assert changing <= set(listed.get(name, ()))
 
 
@@ -59,11 +60,13 @@ def test_the_quick_yes_or_no_agrees_with_the_full_answer(facts):
 
 
 def test_a_complete_profile_has_no_decisive_unknowns():
-    assert decisive_unknowns(MODEL, {n: 3 for n in FACTS}) == {}
+    for value in RULES.scale:
+        assert decisive_unknowns(MODEL, dict.fromkeys(FACTS, value)) == {}
 
 
 @settings(max_examples=500, deadline=None)
 @given(profiles)
 def test_the_bit_masks_conclude_what_the_rules_conclude(facts):
     m = fast_engine(RULES)
-    assert m.decode(m.outcome(m.mask(facts))) == evaluate(RULES, facts)
+    run = session(RULES).run(facts)  # the engine of record
+    assert m.decode(m.outcome(m.mask(facts))) == (run.level, frozenset(code for code, _ in run.diagnoses))
