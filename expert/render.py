@@ -103,7 +103,7 @@ def facts_json(model: Model, lang: str = "en") -> dict:
     """The vocabulary as data, texts in every language of the model (and `lang`'s in `question`)."""
     return {
         "scale": {str(v): dict(label.by_lang) for v, label in model.scale.items()},
-        "facts": [{"name": f.name, "polarity": f.polarity, "article_level": f.article_level,
+        "facts": [{"name": f.name, "label": f.label(lang), "polarity": f.polarity, "article_level": f.article_level,
                    "statement": f.statement(lang), "question": f.question(lang),
                    "questions": dict(f.question.by_lang), "source": dict(f.source.by_lang)}
                   for f in model.facts.values()],

@@ -25,7 +25,8 @@ def assessment_json(a: Assessment, lang: str = "en") -> dict[str, Any]:
     kb = a.model
     diagnostics = []
     for d in a.diagnostics:
-        item: dict[str, Any] = {"code": d.code, "message": kb.diagnostics[d.code].message(lang),
+        info = kb.diagnostics[d.code]
+        item: dict[str, Any] = {"code": d.code, "title": info.title(lang), "message": info.message(lang),
                                 "facts": dict(d.facts), "rules": list(d.rules)}
         if d.code == kb.incomplete:
             item["values"] = {name: list(values) for name, values in a.decisive_unknowns.items()}

@@ -57,6 +57,7 @@ class FactDef:
     statement: Text
     question: Text
     source: Text
+    label: Text  # a short name for people ("Chasing quick results"); the name, humanised, when the model has none
 
     @property
     def positive(self) -> bool:
@@ -223,15 +224,17 @@ def _facts(r: Reader) -> dict[str, FactDef]:
 
     def fact(i: int, item: Any) -> FactDef:
         key = f"facts[{i}]"
-        item = r.mapping(item, key, {"name", "polarity", "statement", "question", "source"}, {"article_level"})
+        item = r.mapping(item, key, {"name", "polarity", "statement", "question", "source"}, {"article_level", "label"})
         name = item["name"]
         if not isinstance(name, str) or not name.isidentifier() or name != name.lower():
             raise r.fail(f"{key}.name", "must be a lower-case identifier")
         if item["polarity"] not in ("+", "-"):
             raise r.fail(f"{name}.polarity", "must be '+' or '-'")
+        label = (r.text(item["label"], f"{name}.label") if "label" in item
+                 else Text({lang: name.replace("_", " ").capitalize() for lang in r.languages}))
         return FactDef(name, item["polarity"], str(item.get("article_level", "")),
                        r.text(item["statement"], f"{name}.statement"), r.text(item["question"], f"{name}.question"),
-                       r.text(item["source"], f"{name}.source"))
+                       r.text(item["source"], f"{name}.source"), label)
 
     return {f.name: f for f in r.each(items, fact)}
 

@@ -116,7 +116,7 @@ def test_several_respondents_are_combined_by_median_and_disagreement_reported(ru
     result = runner.invoke(cli, ["assess", str(a), str(b), str(c), "--format", "json"])
     data = json.loads(result.output)
     disagree = [d for d in data["diagnostics"] if d["code"] == "respondents_disagree"]
-    assert disagree == [{"code": "respondents_disagree", "message": disagree[0]["message"],
+    assert disagree == [{"code": "respondents_disagree", "title": "Respondents disagree", "message": disagree[0]["message"],
                          "facts": {"strategy_alignment": 4}, "rules": [],
                          "answers": {"strategy_alignment": [2, 5, 4]}}]
     assert data["respondents"] == [str(a), str(b), str(c)]
