@@ -73,6 +73,7 @@ class DiagnosticDef:
     message: Text
     advice: Text
     source: Text
+    summary: Text | None = None  # one plain sentence for the client, {facts} {labels} {level} {name} {count} filled in
 
 
 @dataclass(frozen=True)
@@ -246,11 +247,13 @@ def _diagnostics(r: Reader) -> dict[str, DiagnosticDef]:
                                "diagnostics"))
 
     def diagnostic(i: int, item: Any) -> DiagnosticDef:
-        item = r.mapping(item, f"diagnostics[{i}]", {"code", "title", "message", "advice", "source"})
+        item = r.mapping(item, f"diagnostics[{i}]", {"code", "title", "message", "advice", "source"}, {"summary"})
         code = item["code"]
         if not isinstance(code, str) or not code.isidentifier():
             raise r.fail(f"diagnostics[{i}].code", "must be an identifier")
-        return DiagnosticDef(code, *(r.text(item[k], f"{code}.{k}") for k in ("title", "message", "advice", "source")))
+        summary = r.text(item["summary"], f"{code}.summary") if "summary" in item else None
+        return DiagnosticDef(code, *(r.text(item[k], f"{code}.{k}") for k in ("title", "message", "advice", "source")),
+                             summary)
 
     return {d.code: d for d in r.each(items, diagnostic)}
 
