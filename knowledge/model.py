@@ -171,7 +171,7 @@ def _collect(problems: list[KnowledgeError] | None, load: Callable[[], T]) -> T 
         return None
 
 
-def _build(directory: Path, problems: list[KnowledgeError] | None) -> Model | None:
+def _build(directory: Path, problems: list[KnowledgeError] | None, digest: str | None = None) -> Model | None:
     from branda.knowledge.transitions import load_transitions
     from branda.rules.model import load_rulebase
 
@@ -196,7 +196,7 @@ def _build(directory: Path, problems: list[KnowledgeError] | None) -> Model | No
     transitions = _collect(problems, lambda: load_transitions(directory / "transitions.yaml", kb, problems))
     if rules is None or transitions is None:
         return None
-    return Model(directory, _digest(directory), header["name"], kb, rules, transitions, header["readiness"],
+    return Model(directory, digest or _digest(directory), header["name"], kb, rules, transitions, header["readiness"],
                  header["incomplete"], header["disagree"])
 
 
@@ -215,7 +215,7 @@ def load_model(directory: str | Path = BUNDLED) -> Model:
         return _LOADED[key]
     problems: list[KnowledgeError] = []
     try:
-        model = _build(folder, problems)
+        model = _build(folder, problems, key[1] if key else None)
     except KnowledgeError as exc:
         problems.append(exc)
         model = None
