@@ -19,7 +19,7 @@ from branda.knowledge.model import Model
 from branda.knowledge.yamlio import _Loader
 
 MAX_PROFILE_BYTES = 1_000_000
-TOP_LEVEL_KEYS = ("organisation", "assessed_on", "facts")
+TOP_LEVEL_KEYS = ("organisation", "assessed_on", "facts", "respondent")
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 UNKNOWN_WORDS = {"", "?", "null"}  # text values (after trimming, any case) that mean "unknown"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -35,6 +35,7 @@ class Profile:
     organisation: str | None = None
     assessed_on: str | None = None
     source: str = "<profile>"
+    respondent: str | None = None  # who answered (free text); consensus texts name the file when it is absent
 
     def with_facts(self, changes: Mapping[str, int | None]) -> Profile:
         """A new profile with `changes` applied (None makes a fact unknown); this one is untouched."""
@@ -208,7 +209,7 @@ def profile_from_data(model: Model, source: str, data: object) -> Profile:
                                  f"{model.low}-{model.high}")
     if not isinstance(data, dict):
         raise InputError(source, f"the profile is {_describe(data)}; expected a mapping with 'facts:' "
-                                 "(and optional 'organisation:', 'assessed_on:')")
+                                 "(and optional 'organisation:', 'assessed_on:', 'respondent:')")
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             hint = closest(key, TOP_LEVEL_KEYS) if isinstance(key, str) else ""
@@ -228,8 +229,10 @@ def profile_from_data(model: Model, source: str, data: object) -> Profile:
         checked = check_value(model, source, name, value)
         if checked is not None:
             facts[name] = checked
+    respondent = (text_field(source, "respondent", data.get("respondent")) or "").strip() or None
     return Profile(facts=facts, organisation=text_field(source, "organisation", data.get("organisation")),
-                   assessed_on=text_field(source, "assessed_on", data.get("assessed_on")), source=source)
+                   assessed_on=text_field(source, "assessed_on", data.get("assessed_on")), source=source,
+                   respondent=respondent)
 
 
 def _read_text(source: str, path: Path, what: str) -> str:

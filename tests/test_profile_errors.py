@@ -90,6 +90,13 @@ BAD_FILES = [
     ("tables.toml", "[[facts]]\ncx_ownership = 4\n", ["'facts' is a list"]),
     ("organisation.yaml", "organisation: 42\n" + GOOD.split("\n", 1)[1], ["'organisation'", "42", "text"]),
     ("assessed.yaml", "assessed_on: 2026\n" + GOOD, ["'assessed_on'", "2026", "date"]),
+    # respondent: optional free text naming who answered
+    ("respondent.yaml", "respondent: 42\n" + GOOD, ["'respondent'", "42", "text"]),
+    ("respondent_list.yaml", "respondent: [CEO, CFO]\n" + GOOD, ["'respondent'", "a list", "text"]),
+    ("respondent.json", '{"respondent": {"name": "CEO"}, "facts": {"cx_ownership": 4}}',
+     ["'respondent'", "a mapping", "text"]),
+    ("respondent_bool.toml", 'respondent = true\n[facts]\ncx_ownership = 4\n', ["'respondent'", "true", "text"]),
+    ("respondant.yaml", "respondant: CEO\n" + GOOD, ["'respondant'", "did you mean 'respondent'?"]),
     # empty files
     ("empty.yaml", "", ["empty"]),
     ("blank.yaml", "  \n\n", ["empty"]),
