@@ -59,6 +59,7 @@ class FastEngine:
         self._diagnostic_tests = tuple((d.rule.at_levels, d.when, d.code_bit, d.majority, d.majority_mask)
                                        for d in diagnostics)
         self._memo: dict[int, int] = {}
+        self._decoded: dict[int, tuple[int, frozenset[str]]] = {}  # outcome -> (level, codes): few distinct ones
 
     def _of(self, conditions: object) -> int:
         mask = 0
@@ -118,9 +119,14 @@ class FastEngine:
         return result
 
     def decode(self, outcome: int) -> tuple[int, frozenset[str]]:
-        """(level, codes) from an outcome."""
-        return (outcome & ((1 << self.level_bits) - 1),
-                frozenset(code for i, code in enumerate(self.codes) if outcome >> (self.level_bits + i) & 1))
+        """(level, codes) from an outcome (remembered: a model has only a few hundred distinct outcomes)."""
+        found = self._decoded.get(outcome)
+        if found is None:
+            found = (outcome & ((1 << self.level_bits) - 1),
+                     frozenset(code for i, code in enumerate(self.codes) if outcome >> (self.level_bits + i) & 1))
+            if len(self._decoded) < MEMO_LIMIT:
+                self._decoded[outcome] = found
+        return found
 
     def evaluate(self, facts: Mapping[str, int]) -> tuple[int, frozenset[str]]:
         """(level, diagnostic codes) exactly as the compiled experta rules conclude them."""
