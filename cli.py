@@ -502,6 +502,28 @@ def report(model: Model, profile: str, out: str, sets: tuple[str, ...], lang: st
     say(model.text("report_written", lang, path=out))
 
 
+@cli.command("compare")
+@click.argument("profiles", metavar="PROFILE...", nargs=-1, required=True)
+@output_options
+@with_model
+def compare_command(model: Model, profiles: tuple[str, ...], fmt: str, lang: str) -> None:
+    """One organisation's assessments over time: each level, the facts that changed and what moved the level.
+
+    The assessments are ordered by `assessed_on`; files with the same date are several respondents of one
+    assessment (combined as `branda assess A B C` does); a file without a date is its own assessment and keeps
+    its place in the order given. The text says when a level was lost or reached and which answers did it.
+
+    \b
+    Examples:
+      branda compare examples/history/*.yaml
+      branda compare acme_2025.yaml acme_2026.yaml --lang lt --format json
+    """
+    from branda.expert.compare import comparison_json, comparison_text, load_history
+
+    result = load_history(model, profiles)
+    emit(fmt, lambda: comparison_text(result, lang), lambda: comparison_json(result, lang))
+
+
 @cli.group("model")
 def model_group() -> None:
     """Your own maturity model: check a model folder, export the bundled one to start from, show the one in use.
