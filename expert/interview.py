@@ -1,7 +1,15 @@
 """`branda interview`: ask the fact questions, the most informative first, saving every answer as it is given.
 
-The next question is always one whose answer could still change the level or a diagnostic, given the answers
-so far (`expert.unknowns.decisive_unknowns`); among those the one the lowest level reads, then vocabulary order.
+The questions come in three parts:
+1. those whose answer could still change the level or a diagnostic, given the answers so far
+   (`expert.unknowns.decisive_unknowns`); among those the one the lowest level reads, then vocabulary order;
+2. once the level is settled, those the plan to the next level reads (`plan_questions`): the conditions of the
+   next level's criteria, every unknown fact a smallest change set to it would touch, and the fall-back risk
+   that the plan asks to watch there, so that the plan has no unknown blockers;
+3. then the rest, if the user says so ("Ask the remaining questions anyway? [y/N]"; anything but a yes or a
+   no is asked again).
+Each question is preceded by where the interview is ("Question 6, at most 11 left": an upper bound of parts 1
+and 2); `b` goes back one question (re-asked, and the file holds the new answer).
 
 The file (`--out`) is an ordinary profile, and it is the interview's memory:
 - a fact answered "don't know" is written `'?'`: asked, not known, and not asked again;
@@ -33,15 +41,18 @@ from branda.expert.atomic import check_writable, write_atomic, write_error
 from branda.expert.errors import InputError, shown
 from branda.expert.profile import MAX_PROFILE_BYTES, Profile, check_value, load_profile
 from branda.expert.terminal import CtrlC, held
+from branda.expert.words import counted, value_words
 from branda.knowledge.model import Model
 from branda.knowledge.yamlio import load_yaml
 
-__all__ = ["DEFAULT_OUT", "DONT_KNOW", "MAX_ORGANISATION", "QUIT", "Answers", "Console", "InterviewFile", "Outcome",
-           "interview_command", "load_answers", "matters_at", "next_questions", "open_interview", "parse_answer",
-           "prompt", "run_interview", "save_answers", "write_atomic"]
+__all__ = ["BACK", "DEFAULT_OUT", "DONT_KNOW", "MAX_ORGANISATION", "QUIT", "Answers", "Console", "InterviewFile",
+           "Outcome", "interview_command", "load_answers", "matters_at", "may_ask", "next_questions",
+           "open_interview", "parse_answer", "plan_questions", "prompt", "run_interview", "save_answers",
+           "write_atomic"]
 
 DEFAULT_OUT = "interview.yaml"
 QUIT = "q"
+BACK = "b"  # go back one question
 DONT_KNOW = "?"  # how the file keeps "asked, not known"
 MAX_ORGANISATION = 200  # characters: a longer name is refused at the prompt and asked again
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -66,6 +77,10 @@ class Answers:
 
     def answer(self, name: str, value: int | None) -> Answers:
         return replace(self, facts={**self.facts, name: value})
+
+    def without(self, name: str) -> Answers:
+        """These answers as they were before `name` was asked."""
+        return replace(self, facts={k: v for k, v in self.facts.items() if k != name})
 
     def profile(self, source: str = "<interview>") -> Profile:
         on = self.assessed_on.isoformat() if isinstance(self.assessed_on, dt.date) else self.assessed_on
@@ -103,7 +118,7 @@ def _order(model: Model, names: list[str] | set[str]) -> list[str]:
     return sorted(names, key=lambda n: (matters_at(model, n), vocabulary.index(n)))
 
 
-def next_questions(model: Model, answers: Answers) -> list[str]:
+def _decisive(model: Model, answers: Answers) -> list[str]:
     """The facts not yet asked whose answer could change the level or a diagnostic, most informative first."""
     from branda.expert.unknowns import decisive_unknowns
 
@@ -111,13 +126,67 @@ def next_questions(model: Model, answers: Answers) -> list[str]:
     return _order(model, {n for n in decisive if n not in answers.facts})
 
 
+def _risk_facts(model: Model, level: int) -> set[str]:
+    from branda.expert.transitions import complacency_triggers
+
+    return {t.condition.fact for t in complacency_triggers(model, level)}
+
+
+def plan_questions(model: Model, answers: Answers) -> list[str]:
+    """The facts not yet asked that the plan to the next level reads, in the order `_order` gives.
+
+    The conditions of the next level's own criteria, every fact with no answer that one of the smallest
+    change sets to it would touch (levels below may need such a fact too), and the facts of the fall-back risk
+    the plan asks to watch on arrival. With these answered, the plan names no unknown fact.
+    """
+    from branda.expert.plan import minimal_change_sets
+
+    rules = model.rules
+    known = answers.known
+    level = _level_now(model, answers)
+    if level >= model.top:
+        return []
+    names = {c.fact for _, c in rules.conditions_of(level + 1)} | _risk_facts(model, level + 1)
+    names |= {c.fact for s in minimal_change_sets(rules, known, level + 1) for c in s.changes if c.old is None}
+    return _order(model, {n for n in names if n not in answers.facts})
+
+
+def next_questions(model: Model, answers: Answers) -> list[str]:
+    """The facts to ask before the rest is offered, next first: the decisive ones, then the plan's."""
+    decisive = _decisive(model, answers)
+    if decisive:  # the plan's facts depend on the level, which is not settled yet
+        return decisive + [n for n in plan_questions(model, answers) if n not in decisive]
+    return plan_questions(model, answers)
+
+
+def may_ask(model: Model, answers: Answers) -> set[str]:
+    """Every fact not yet asked that `next_questions` could still ask, whatever the answers to come.
+
+    The decisive facts now, and the facts the plan could read: the conditions (and risk facts) of every level
+    up to one above the highest the known answers still allow. An upper bound: answers only lower that level.
+    """
+    from branda.expert.unknowns import decisive_unknowns
+
+    rules, known = model.rules, answers.known
+    reachable = 1
+    for n in range(2, model.top + 1):
+        if any(c.fact in known and not c.holds(known[c.fact]) for _, c in rules.conditions_of(n)):
+            break
+        reachable = n
+    names = set(decisive_unknowns(model, known))
+    for n in range(2, min(reachable + 1, model.top) + 1):
+        names |= {c.fact for _, c in rules.conditions_of(n)} | _risk_facts(model, n)
+    return {n for n in names if n not in answers.facts}
+
+
 def parse_answer(model: Model, typed: str) -> int | None | str:
-    """An answer on the scale ('1'..'5') as the value, '?' as None (don't know), 'q' as QUIT; else a ValueError."""
+    """An answer on the scale ('1'..'5') as the value, '?' as None (don't know), 'q' as QUIT, 'b' as BACK;
+    else a ValueError."""
     answer = typed.strip().lower()
     if answer == "?":
         return None
-    if answer == QUIT:
-        return QUIT
+    if answer in (QUIT, BACK):
+        return answer
     if answer.isascii() and answer.isdigit() and len(answer) <= 3 and int(answer) in model.scale:
         return int(answer)
     raise ValueError(typed)
@@ -476,8 +545,9 @@ def open_interview(model: Model, out: str | None, lang: str = "en", ctrl_c: Ctrl
                 problem = exc.problem if isinstance(exc, InputError) else "it is not UTF-8 text"
                 raise InputError(str(path), model.text("interview_not_a_profile", lang, problem=problem)) from None
             file = InterviewFile(model, path, content, answers, lang, fd, ctrl_c)
-            notes.append(model.text("interview_resuming", lang, path=path, answered=len(answers.facts),
-                            total=len(model.facts)))
+            total = len(model.facts)
+            notes.append(model.text("interview_resuming", lang, path=path, answered=len(answers.facts), total=total,
+                                    of_total=counted(model, total, "noun_question_gen", lang)))
     except BaseException:
         os.close(fd)
         raise
@@ -508,31 +578,115 @@ def _ask_organisation(model: Model, console: Console, lang: str) -> str | None:
         console.say(model.text("interview_organisation_too_long", lang, length=f"{len(name):,}", limit=MAX_ORGANISATION))
 
 
-def _ask_all(console: Console, file: InterviewFile, answers: Answers, names: Callable[[Answers], list[str]],
-             lang: str) -> Outcome:
-    """Ask `names(answers)[0]` until none is left, saving after every answer; stopped by q or EOF."""
+def _progress(model: Model, answers: Answers, name: str, number: int, everything: bool, lang: str) -> str:
+    """"Question 6, at most 11 left": how many may follow `name` before the rest is offered (or, once the rest
+    is being asked, how many are left of all)."""
+    before = answers.without(name)
+    if everything:
+        left = sum(1 for n in model.facts if n not in before.facts and n != name)
+    else:
+        left = len(may_ask(model, before) - {name})
+    key = "interview_progress" + ("_rest" if everything else "") + ("" if left else "_last")
+    return model.text(key, lang, number=number, left=left, left_questions=counted(model, left, "noun_question", lang))
+
+
+def _said(model: Model, value: int | None, lang: str) -> str:
+    return model.text("interview_dont_know", lang) if value is None else value_words(model, value, lang, numbers=True)
+
+
+def _yes_no(model: Model, console: Console, question: str, can_go_back: bool, lang: str) -> bool | str:
+    """True for a yes, False for a no (Enter, q or the end of the input), BACK for b; anything else is asked again."""
+    yes = model.text("interview_yes_words", lang).split()
+    no = model.text("interview_no_words", lang).split()
+    while True:
+        try:
+            reply = console.ask(question + " ").strip().lower()
+        except EOFError:
+            return False
+        if reply in yes:
+            return True
+        if reply in ("", QUIT, *no):
+            return False
+        if reply == BACK and can_go_back:
+            return BACK
+        if reply == BACK:
+            console.say(model.text("interview_nothing_back", lang))
+        else:
+            console.say(model.text("interview_yes_no_invalid", lang, answer=shown(reply)))
+
+
+def _converse(model: Model, console: Console, file: InterviewFile, answers: Answers, lang: str) -> Outcome:
+    """Ask until nothing is left to ask (or the user says no to the rest), saving after every answer.
+
+    `b` goes back along the questions answered in this run (each re-asked; its new answer saved); q or the end
+    of the input stops.
+    """
+    history: list[str] = []  # the facts answered in this run, in order
+    first = len(answers.facts) + 1  # the number of this run's first question
+    everything = False  # the user asked for the rest too
+    again: str | None = None  # a question gone back to
     try:
-        while queue := names(answers):
-            value = _ask_fact(file.model, console, queue[0], lang)
+        while True:
+            if again is None:
+                queue = next_questions(model, answers)
+                if everything:
+                    unasked = _order(model, [n for n in model.facts if n not in answers.facts])
+                    queue += [n for n in unasked if n not in queue]
+                if not queue:
+                    rest = [n for n in model.facts if n not in answers.facts]
+                    if everything or not rest:
+                        if not everything:
+                            console.say(model.text("interview_all_asked", lang))
+                        return Outcome(answers)
+                    settled = "interview_settled_top" if _level_now(model, answers) >= model.top else "interview_settled"
+                    console.say(model.text(settled, lang))
+                    reply = _yes_no(model, console, model.text("interview_ask_rest", lang, count=len(rest)),
+                                    bool(history), lang)
+                    if reply == BACK:
+                        again = history.pop()
+                        console.say(model.text("interview_back", lang, value=_said(model, answers.facts[again], lang)))
+                    elif reply:
+                        everything = True
+                    else:
+                        return Outcome(answers)
+                    continue
+            name = again if again is not None else queue[0]
+            console.say(_progress(model, answers, name, first + len(history), everything, lang))
+            value = _ask_fact(model, console, name, lang)
             if value == QUIT:
                 return Outcome(answers, stopped=True)
-            answers = answers.answer(queue[0], value)  # type: ignore[arg-type]
+            if value == BACK:
+                if history:
+                    again = history.pop()
+                    console.say(model.text("interview_back", lang, value=_said(model, answers.facts[again], lang)))
+                else:
+                    console.say(model.text("interview_nothing_back", lang))
+                continue
+            answers = answers.answer(name, value)  # type: ignore[arg-type]
             file.save(answers)
+            history.append(name)
+            again = None
     except EOFError:
         return Outcome(answers, stopped=True)
-    return Outcome(answers)
+
+
+def _level_now(model: Model, answers: Answers) -> int:
+    """The level the answers so far reach (the fast path over the same rules)."""
+    from branda.expert.assess import run_engine
+
+    return run_engine(model.rules, answers.known, "fast").level
 
 
 def run_interview(model: Model, file: InterviewFile | str | Path, answers: Answers, console: Console,
                   lang: str = "en") -> Outcome:
-    """Ask the organisation (if not known), then the decisive questions, then offer the rest; save as it goes.
+    """Ask the organisation (if not known), then the questions that matter, then offer the rest; save as it goes.
 
     A Ctrl-C (KeyboardInterrupt) is not caught: every answer given is in the file already (`file.saved`).
     """
     if not isinstance(file, InterviewFile):
         file = InterviewFile.unlocked(model, file, lang)
-    kb = model
     console.say(model.text("interview_scale", lang, scale=model.scale_words(lang)))
+    console.say(model.text("interview_keys", lang))
     if not answers.organisation_asked:
         try:
             name = _ask_organisation(model, console, lang)
@@ -542,29 +696,15 @@ def run_interview(model: Model, file: InterviewFile | str | Path, answers: Answe
             return Outcome(answers, stopped=True)
         answers = replace(answers, organisation=name, organisation_asked=True)
         file.save(answers)
-    outcome = _ask_all(console, file, answers, lambda a: next_questions(model, a), lang)
-    if outcome.stopped:
-        return outcome
-    answers = outcome.answers
-    rest = _order(model, [n for n in kb.facts if n not in answers.facts])
-    if not rest:
-        console.say(model.text("interview_all_asked", lang))
-        return outcome
-    console.say(model.text("interview_settled", lang))
-    try:
-        reply = console.ask(model.text("interview_ask_rest", lang, count=len(rest)) + " ").strip()
-    except EOFError:  # no answer to "anyway?" is a no
-        return outcome
-    if reply.lower() in model.text("interview_yes_words", lang).split():
-        return _ask_all(console, file, answers, lambda a: [n for n in rest if n not in a.facts], lang)
-    return outcome
+    return _converse(model, console, file, answers, lang)
 
 
 def _stopped(model: Model, file: InterviewFile | None, lang: str) -> str:
     if file is None:
         return model.text("interview_stopped_nothing", lang)
-    return model.text("interview_stopped", lang, answered=len(file.saved.facts), total=len(model.facts),
-              path=file.path)
+    total = len(model.facts)
+    return model.text("interview_stopped", lang, answered=len(file.saved.facts), total=total, path=file.path,
+                      of_total=counted(model, total, "noun_question_gen", lang))
 
 
 def interview_command(model: Model, out: str | None, lang: str, console: Console, ctrl_c: CtrlC | None = None) -> int:

@@ -28,8 +28,10 @@ from branda.expert.interview import (
     Console,
     load_answers,
     matters_at,
+    may_ask,
     next_questions,
     parse_answer,
+    plan_questions,
     prompt,
     run_interview,
     save_answers,
@@ -92,13 +94,16 @@ answers_st = st.dictionaries(st.sampled_from(VOCABULARY), st.one_of(st.none(), s
 
 @settings(max_examples=60, deadline=None)
 @given(answers_st)
-def test_only_decisive_unasked_facts_are_asked_lowest_level_first(facts):
+def test_the_decisive_facts_come_first_then_the_plans_each_lowest_level_first(facts):
     answers = Answers(facts=facts)
     queue = next_questions(MODEL, answers)
-    decisive = decisive_unknowns(MODEL, answers.known)
-    assert set(queue) == {n for n in decisive if n not in facts}  # a "?" is never asked again
-    keys = [(matters_at(MODEL, n), VOCABULARY.index(n)) for n in queue]
-    assert keys == sorted(keys)
+    decisive = [n for n in decisive_unknowns(MODEL, answers.known) if n not in facts]  # a "?" is never asked again
+    assert set(queue[:len(decisive)]) == set(decisive)
+    assert queue[len(decisive):] == [n for n in plan_questions(MODEL, answers) if n not in decisive]
+    for part in (queue[:len(decisive)], queue[len(decisive):]):
+        keys = [(matters_at(MODEL, n), VOCABULARY.index(n)) for n in part]
+        assert keys == sorted(keys)
+    assert len(set(queue)) == len(queue) and not set(queue) & set(facts)
 
 
 def test_an_answer_that_settles_everything_ends_the_questions():
@@ -163,7 +168,8 @@ def test_a_piped_interview_asks_in_order_saves_and_assesses(runner, tmp_path):
     asked = [line for line in lines if line.startswith("[")]
     assert asked == [exact_prompt(FIRST) + " 4", exact_prompt(SECOND) + " maybe", exact_prompt(SECOND) + " 2",
                      f"{exact_prompt(LEVEL_2_FACTS[2])} q"]
-    assert f"Please answer with a whole number {SCALE}, ? if you don't know, or q to stop (you typed 'maybe')." in lines
+    assert f"Please answer with a whole number {SCALE}, ? if you don't know, b to go back, or q to stop " \
+           "(you typed 'maybe')." in lines
     assert f"Stopped. 2 of {len(VOCABULARY)} questions asked so far are saved in {out}; " \
            f"run `branda interview --out {out}` to go on." in lines
     assert f'UAB Acme: customer-service maturity level 1 of {TOP}, "{LOWEST}"' in lines
@@ -179,7 +185,7 @@ def test_when_nothing_left_can_change_the_result_it_offers_the_rest(runner, tmp_
     save_answers(MODEL, out, Answers(facts=facts, organisation="Settled", organisation_asked=True))
     result = runner.invoke(cli, ["interview", "--out", str(out)], input="n\n")
     assert result.exit_code == 0, result.output
-    assert "No remaining answer can change the level or any diagnostic." in result.output
+    assert "No remaining answer can change the level, any diagnostic or what the next level needs." in result.output
     assert "Ask the remaining questions anyway (1 left)? [y/N] n" in result.output
     assert "[touchpoint_data]" not in result.output
     result = runner.invoke(cli, ["interview", "--out", str(out)], input="y\n2\n")
@@ -321,7 +327,8 @@ def test_in_a_terminal_ctrl_c_keeps_the_answers_and_a_second_run_asks_only_the_r
     screen = first.expect(exact_prompt(FIRST) + " ")
     assert screen.endswith("\n" + exact_prompt(FIRST) + " ")  # the prompt starts its own line, exactly
     first.type("9")
-    first.expect(f"Please answer with a whole number {SCALE}, ? if you don't know, or q to stop (you typed '9').")
+    first.expect(f"Please answer with a whole number {SCALE}, ? if you don't know, b to go back, or q to stop "
+                 "(you typed '9').")
     first.expect("\n" + exact_prompt(FIRST) + " ")  # asked again
     first.type("4")
     first.expect("\n" + exact_prompt(SECOND) + " ")
