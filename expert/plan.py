@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
+from branda.expert import summary, words
 from branda.expert.assess import Assessment, Gap, assess, gaps
 from branda.expert.engine import Session, session
 from branda.expert.errors import BrandaError
 from branda.expert.profile import Profile
-from branda.expert.render import gap_line, quoted
+from branda.expert.render import quoted
 from branda.expert.serialize import gap_json
 from branda.expert.transitions import Trigger, action_waves, complacency_triggers
 from branda.knowledge.model import Model
@@ -235,55 +236,167 @@ def plan_json(plan: Plan, lang: str = "en") -> dict[str, Any]:
     }
 
 
-def _change_line(kb: Model, c: Change, lang: str) -> str:
-    if c.old is None:
-        return kb.text("plan_change_unknown", lang, fact=c.fact, new=c.new, needed=c.needed)
-    return kb.text("plan_change", lang, fact=c.fact, old=c.old, new=c.new, needed=c.needed)
+class _Roadmap:
+    """What a plan text has said so far, so that each fact, risk and article sentence is said once."""
+
+    def __init__(self, plan: Plan, lang: str) -> None:
+        self.plan, self.lang, self.kb = plan, lang, plan.baseline.model
+        self.quotes: set[str] = set()
+        self.facts: dict[str, int] = {}  # fact -> the step whose list says it (0: the alternatives above)
+        self.risks: dict[tuple[str, str], int] = {}  # (fact, need) -> the level where the risk was said
+        self.advised = False
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.kb.text(key, self.lang, **values)
+
+    def article(self, text: str) -> str:
+        """" Article: “…”" the first time a sentence of the article is quoted in this plan, else nothing."""
+        if not text or text in self.quotes:
+            return ""
+        self.quotes.add(text)
+        return " " + self.t("plan_article", quote=_quote(self.kb, text, self.lang))
+
+    def fact(self, name: str) -> str:
+        return words.with_code(self.kb, name, self.lang)
+
+    def now(self, value: int | None) -> str:
+        said = words.value_words(self.kb, value, self.lang)
+        return said if value is None else self.t("plan_now_value", value=said)
+
+    def needs(self, needed: str) -> str:
+        return words.needs_words(self.kb, needed, self.lang)
+
+    def change(self, fact: str, value: int | None, needed: str, later: str = "") -> str:
+        key = "plan_change_unknown" if value is None else "plan_change"
+        return self.t(key, fact=self.fact(fact), old=self.now(value), needed=self.needs(needed), later=later)
 
 
-def _changes_text(plan: Plan, lang: str) -> list[str]:
-    kb = plan.baseline.model
+def _change_sets_text(r: _Roadmap) -> list[str]:
+    """The smallest change: one line saying how many facts move (each is listed under its step), or, where the
+    alternatives change different facts, every alternative in full."""
+    plan, kb, lang = r.plan, r.kb, r.lang
     sets = plan.minimal_changes
-    if len(sets) == 1:
-        lines = [kb.text("plan_changes_one", lang, level=plan.target, count=len(sets[0].changes))]
-        return lines + [f"  - {_change_line(kb, c, lang)}" for c in sets[0].changes]
-    lines = [kb.text("plan_changes_many", lang, level=plan.target, count=len(sets))]
+    if len({frozenset(c.fact for c in s.changes) for s in sets}) == 1:
+        n = len(sets[0].changes)
+        return [r.t("plan_changes", level=plan.target, changed=words.noun(kb, n, "plan_changed", lang),
+                    facts=words.counted(kb, n, "noun_fact", lang))]
+    lines = [r.t("plan_changes_many", level=plan.target, count=len(sets))]
     for i, s in enumerate(sets, 1):
-        lines.append("  " + kb.text("plan_alternative", lang, number=i, count=len(s.changes), movement=s.movement))
-        lines += [f"    - {_change_line(kb, c, lang)}" for c in s.changes]
+        lines.append("  " + r.t("plan_alternative", number=i, count=len(s.changes), movement=s.movement))
+        lines += [f"    - {r.change(c.fact, c.old, c.needed)}" for c in s.changes]
+    r.facts.update(dict.fromkeys((c.fact for s in sets for c in s.changes), 0))
     return lines
 
 
-def _step_text(kb: Model, step: Step, number: int, total: int, lang: str, advise: bool) -> list[str]:
-    caps = kb.transitions.capabilities
-    lines = ["", kb.text("plan_step", lang, number=number, total=total, start=step.start, end=_level(kb, step.end, lang))]
+def _later_needs(r: _Roadmap, gap: Gap) -> str:
+    """What the same fact needs at the plan's higher levels, when that is more: " (and at least … for level 4)"."""
+    later = [g for s in r.plan.steps for g in s.requires
+             if g.fact == gap.fact and g.level > gap.level and g.needed != gap.needed]
+    return "".join(r.t("plan_later_need", level=g.level, needed=r.needs(g.needed)) for g in later)
+
+
+def _requires_text(r: _Roadmap, step: Step, number: int) -> list[str]:
+    """What the step needs: each unmet criterion by its title, and under it its facts (each said once a plan)."""
+    lines = ["  " + r.t("plan_requires", count=len(step.requires))]
+    by_rule: dict[str, list[Gap]] = {}
+    for g in step.requires:
+        by_rule.setdefault(g.rule, []).append(g)
+    for rule, found in by_rule.items():
+        lines.append("    - " + r.kb.rules.rule(rule).title(r.lang))  # type: ignore[union-attr]
+        said_before = sorted({r.facts[g.fact] for g in found if g.fact in r.facts})
+        for g in found:
+            if g.fact not in r.facts:
+                lines.append("        " + r.change(g.fact, g.value, g.needed, _later_needs(r, g)))
+                r.facts[g.fact] = number
+        for where in said_before:
+            key = {0: "plan_said_alternatives", number: "plan_said_above"}.get(where, "plan_said_in_step")
+            lines.append("        " + r.t(key, step=where))
+    return lines
+
+
+def _actions_text(r: _Roadmap, step: Step) -> list[str]:
+    caps = r.kb.transitions.capabilities
+    lines = ["  " + r.t("plan_actions")]
+    for i, wave in enumerate(step.waves, 1):
+        lines.append("    " + r.t("plan_wave_first" if i == 1 else "plan_wave_next", wave=i))
+        for a in wave:
+            lines.append(f"      - {a.text(r.lang)}")
+            lines.append("        " + r.t("plan_builds", capability=caps[a.capability].name(r.lang))
+                         + r.article(a.cites(r.lang)))
+    return lines
+
+
+def _advice(r: _Roadmap, indent: str) -> list[str]:
+    """The article's advice on the fall-back risk, once a plan, after the first risk said in full."""
+    if r.advised:
+        return []
+    r.advised = True
+    risk = r.kb.transitions.risk
+    return [indent + risk.advice(r.lang) + r.article(risk.cites(r.lang))]
+
+
+def _risk_key(trigger: Trigger) -> tuple[str, str]:
+    return trigger.condition.fact, trigger.condition.needed
+
+
+def _risk_text(r: _Roadmap, trigger: Trigger, value: int | None) -> list[str]:
+    """Watch on arrival: the risk in full the first time, "the same risk as at level N" after that."""
+    risk = r.kb.transitions.risk
+    stressed = " " + r.t("plan_risk_stressed") if trigger.level == risk.stressed_at else ""
+    fact = trigger.condition.fact
+    if _risk_key(trigger) in r.risks:
+        return ["  " + r.t("plan_risk_again", level=trigger.level, first=r.risks[_risk_key(trigger)]) + stressed]
+    r.risks[_risk_key(trigger)] = trigger.level
+    title = risk.title(r.lang)
+    alone = title.casefold() == words.label(r.kb, fact, r.lang).casefold()  # the fact is the risk: say it once
+    line = r.t("plan_risk_self" if alone else "plan_risk", level=trigger.level, title=title,
+               title_inline=summary.inline(title), code=fact, fact=r.fact(fact),
+               needed=r.needs(trigger.condition.needed), now=r.now(value))
+    lines = ["  " + line + stressed]
+    if trigger.condition.holds(value):
+        lines.append("    " + r.t("plan_risk_active"))
+    return lines + _advice(r, "    ")
+
+
+def _step_text(r: _Roadmap, step: Step, number: int) -> list[str]:
+    total = len(r.plan.steps)
+    lines = ["", r.t("plan_step", number=number, total=total, start=step.start,
+                     end=_level(r.kb, step.end, r.lang))]
     if not step.requires:
-        lines.append("  " + kb.text("plan_nothing_required", lang, level=step.end))
+        lines.append("  " + r.t("plan_nothing_required", level=step.end))
     else:
-        lines.append("  " + kb.text("plan_requires", lang, count=len(step.requires)))
-        lines += [f"    - {gap_line(kb, g, lang)}" for g in step.requires]
-        lines.append("  " + kb.text("plan_actions", lang))
-        for i, wave in enumerate(step.waves, 1):
-            lines.append("    " + kb.text("plan_wave_first" if i == 1 else "plan_wave_next", lang, wave=i))
-            for a in wave:
-                lines.append(f"      - {a.text(lang)}")
-                lines.append("        " + kb.text("plan_builds", lang, capability=caps[a.capability].name(lang),
-                                                quote=_quote(kb, a.cites(lang), lang)))
-    fallback = kb.transitions.risk
+        lines += _requires_text(r, step, number) + _actions_text(r, step)
     for trigger, value in step.risks:
-        key = "plan_risk_stressed" if trigger.level == fallback.stressed_at else "plan_risk"
-        shown = kb.text("unknown_value", lang) if value is None else value
-        lines.append("  " + kb.text(key, lang, level=trigger.level, title=fallback.title(lang), condition=trigger.when,
-                               fact=trigger.condition.fact, value=shown))
-        if trigger.condition.holds(value):
-            lines.append("    " + kb.text("plan_risk_active", lang, fact=trigger.condition.fact, value=value))
-        if advise:  # the article's advice once per roadmap, at the first level it applies to
-            lines.append("    " + kb.text("plan_advice", lang, advice=fallback.advice(lang),
-                                     quote=_quote(kb, fallback.cites(lang), lang)))
-            advise = False
+        lines += _risk_text(r, trigger, value)
     if step.milestone:
-        lines.append("  " + kb.text("plan_milestone", lang, text=step.milestone.text(lang),
-                               quote=_quote(kb, step.milestone.cites(lang), lang)))
+        text = step.milestone.text(r.lang)
+        cites = step.milestone.cites(r.lang)
+        lines += ["  " + r.t("plan_milestone", level=step.end),
+                  "    " + text + ("" if _echoes(text, cites) else r.article(cites))]
+    return lines
+
+
+def _echoes(text: str, quote: str) -> bool:
+    """Our sentence says what the quoted one says, nearly word for word (then the quote adds nothing)."""
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, text.casefold(), quote.strip("„“”\" .").casefold()).ratio() >= 0.75
+
+
+def _now_text(r: _Roadmap) -> list[str]:
+    """Where the organisation stands: its level, its diagnostics by title, "provisional", a risk already held."""
+    a, kb = r.plan.baseline, r.kb
+    titles = [kb.diagnostics[d.code].title(r.lang) for d in a.diagnostics if d.code != kb.incomplete]
+    lines = [r.t("plan_where", current=_level_is(kb, r.plan.start, r.lang),
+                 diagnostics="; ".join(titles) if titles else r.t("plan_no_diagnostics"))]
+    provisional = summary.provisional(a, r.lang)
+    if provisional:
+        lines.append(provisional)
+    for trigger, value in r.plan.current_risks:
+        r.risks[_risk_key(trigger)] = trigger.level
+        lines.append(r.t("plan_hold_first", level=r.plan.start, fact=r.fact(trigger.condition.fact),
+                         now=r.now(value), needed=r.needs(trigger.condition.needed)))
+        lines += _advice(r, "  ")
     return lines
 
 
@@ -294,21 +407,16 @@ def plan_text(plan: Plan, lang: str = "en") -> str:
     if plan.already:
         key = "plan_top" if plan.start == kb.top else "plan_already"
         return kb.text(key, lang, organisation=name, current=_level_is(kb, plan.start, lang), target=plan.target)
-    lines = [kb.text("plan_heading", lang, organisation=name, start=_level(kb, plan.start, lang),
-                end=_level(kb, plan.target, lang))]
-    titles = [kb.diagnostics[d.code].title(lang) for d in plan.baseline.diagnostics]
-    lines.append(kb.text("plan_now", lang, current=_level_is(kb, plan.start, lang),
-                    diagnostics="; ".join(titles) if titles else kb.text("plan_no_diagnostics", lang)))
-    for trigger, value in plan.current_risks:
-        lines.append(kb.text("plan_hold_first", lang, level=plan.start, fact=trigger.condition.fact, value=value,
-                        condition=trigger.when))
-    lines.append(kb.text("plan_path", lang, path=" → ".join(map(str, plan.path))))
+    r = _Roadmap(plan, lang)
+    lines = [r.t("plan_heading", organisation=name, start=_level(kb, plan.start, lang),
+                 end=_level(kb, plan.target, lang))]
+    lines += _now_text(r)
+    lines.append(r.t("plan_path", path=" → ".join(map(str, plan.path))))
     lines.append("")
-    lines += _changes_text(plan, lang)
-    lines.append(kb.text("plan_verified", lang, level=plan.target))
+    lines += _change_sets_text(r)
+    lines.append(r.t("plan_verified", level=plan.target))
     for i, step in enumerate(plan.steps, 1):
-        advise = not any(s.risks for s in plan.steps[:i - 1])
-        lines += _step_text(kb, step, i, len(plan.steps), lang, advise)
+        lines += _step_text(r, step, i)
     lapse = kb.transitions.lapse
-    lines += ["", kb.text("plan_keep", lang, advice=lapse.advice(lang), quote=_quote(kb, lapse.cites(lang), lang))]
+    lines += ["", r.t("plan_keep"), "  " + lapse.advice(lang) + r.article(lapse.cites(lang))]
     return "\n".join(lines)

@@ -5,11 +5,13 @@ The baseline file is only read, never written. Scenario files are validated as s
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from branda.expert import summary, words
 from branda.expert.assess import Assessment, assess
 from branda.expert.errors import InputError, closest
 from branda.expert.profile import Profile, check_fact_name, check_value, parse_set, read_data, text_field
@@ -20,6 +22,7 @@ from branda.rules.trace import Firing
 
 SCENARIO_KEYS = ("name", "changes")
 SET_SCENARIO = "--set"
+CELL_WIDTH = 32  # a table cell wider than this wraps
 
 
 @dataclass(frozen=True)
@@ -114,80 +117,115 @@ def whatif_json(comparisons: Sequence[Comparison], lang: str = "en") -> Any:
     return items[0] if len(items) == 1 else items
 
 
+def _level_name(kb: Model, level: int, lang: str) -> str:
+    return kb.text("whatif_level_value", lang, level=level, name=kb.level(level).name(lang))
+
+
 def change_line(kb: Model, conclusion: str, lang: str) -> str:
-    """A conclusion id in words: 'indicator:x' by its rule's title, 'reached:3' as 'level 3 reached', ..."""
+    """A conclusion id in words: 'indicator:x' by its rule's title, 'reached:3' as 'level 3 "…" reached', ..."""
     kind, _, key = conclusion.partition(":")
     if kind == "indicator":
         rule = next(r for r in kb.rules.indicators if r.concludes == conclusion)
         assert isinstance(rule, IndicatorRule)
-        return f"{rule.title(lang)} [{rule.name}]"
+        return rule.title(lang)
     if kind == "diagnostic":
-        return kb.text("whatif_diagnostic", lang, title=kb.diagnostics[key].title(lang), code=key)
-    return kb.text(f"whatif_{kind}", lang, level=key)
+        return kb.text("whatif_diagnostic", lang, title=kb.diagnostics[key].title(lang))
+    return kb.text(f"whatif_{kind}", lang, level=key, name=_level_name(kb, int(key), lang))
+
+
+def _said_once(conclusions: Sequence[str], level: int) -> list[str]:
+    """The conclusions the table does not show already: its rows hold the level and the diagnostics, so only
+    the criteria, and "every criterion of level N" where N is above `level` (held but not reached)."""
+    return [c for c in conclusions if c.startswith("indicator:")
+            or (c.startswith("criteria:") and int(c.partition(":")[2]) > level)]
+
+
+def _diagnostic_cells(a: Assessment, lang: str) -> list[str]:
+    kb = a.model
+    shown = kb.readiness.not_ready if kb.readiness and a.ready is not None else None  # its own row says it
+    titles = [kb.diagnostics[code].title(lang) for code in a.codes if code != shown]
+    return titles or [kb.text("whatif_none", lang)]
+
+
+def _wrapped(text: str) -> list[str]:
+    return textwrap.wrap(text, CELL_WIDTH, break_on_hyphens=False) or [""]
 
 
 def _cells(a: Assessment, lang: str) -> list[list[str]]:
     kb = a.model
-    level = kb.text("whatif_level_value", lang, level=a.level, name=kb.level(a.level).name(lang))
-    codes = list(a.codes) or [kb.text("whatif_none", lang)]
-    if a.ready is None:
-        return [[level], codes]
-    return [[level], codes, [kb.text("answer_yes" if a.ready else "answer_no", lang)]]
+    cells = [[_level_name(kb, a.level, lang)], _diagnostic_cells(a, lang)]
+    if a.ready is not None:
+        cells.append([kb.text("answer_yes" if a.ready else "answer_no", lang)])
+    return [[line for text in cell for line in _wrapped(text)] for cell in cells]
 
 
 def _table(comparisons: Sequence[Comparison], lang: str) -> list[str]:
     kb = comparisons[0].before.model
     labels = [kb.text("whatif_row_level", lang), kb.text("whatif_row_diagnostics", lang)]
-    labels += [kb.text("whatif_row_ready", lang)] if kb.readiness else []
+    labels += [kb.text("whatif_row_ready", lang)] if comparisons[0].before.ready is not None else []
+    label_lines = [_wrapped(label) for label in labels]
     heads = [kb.text("whatif_before", lang)] + [_column_name(c, len(comparisons), lang) for c in comparisons]
     columns = [_cells(comparisons[0].before, lang)] + [_cells(c.after, lang) for c in comparisons]
-    first = max(map(len, labels))
+    first = max(len(line) for lines in label_lines for line in lines)
     widths = [max(len(line) for cell in [[head], *col] for line in cell)
               for head, col in zip(heads, columns, strict=True)]
     gap = "   "
     lines = [" " * first + gap + gap.join(h.ljust(w) for h, w in zip(heads, widths, strict=True)).rstrip()]
-    for row, label in enumerate(labels):
-        height = max(len(col[row]) for col in columns)
+    for row, label in enumerate(label_lines):
+        height = max(len(label), *(len(col[row]) for col in columns))
         for i in range(height):
             cells = [(col[row][i] if i < len(col[row]) else "").ljust(w)
                      for col, w in zip(columns, widths, strict=True)]
-            lines.append(((label if i == 0 else "").ljust(first) + gap + gap.join(cells)).rstrip())
+            lines.append(((label[i] if i < len(label) else "").ljust(first) + gap + gap.join(cells)).rstrip())
     return lines
 
 
 def _column_name(c: Comparison, count: int, lang: str) -> str:
     kb = c.before.model
-    if count == 1 and c.scenario.name == SET_SCENARIO:
-        return kb.text("whatif_after", lang)
+    if c.scenario.name == SET_SCENARIO:
+        return kb.text("whatif_after" if count == 1 else "whatif_after_set", lang)
     return c.scenario.name
 
 
-def _value(kb: Model, value: int | None, lang: str) -> str:
-    return kb.text("unknown_value", lang) if value is None else str(value)
+def _changes_text(c: Comparison, lang: str) -> list[str]:
+    """The scenario in words: one change as a question, several as a list (label, code once, values in words)."""
+    kb = c.before.model
+    items = list(c.changes.items())
+    if len(items) == 1 and None not in items[0][1] and items[0][1][0] != items[0][1][1]:
+        name, (old, new) = items[0]
+        return [kb.text("whatif_one", lang, fact=summary.inline(words.with_code(kb, name, lang)),
+                        old=words.value_words(kb, old, lang), new=words.value_words(kb, new, lang))]
+    lines = [kb.text("whatif_changes", lang)]
+    for name, (old, new) in items:
+        key = "whatif_change_same" if old == new else "whatif_change"
+        lines.append("  - " + kb.text(key, lang, fact=words.with_code(kb, name, lang),
+                                      old=words.value_words(kb, old, lang), new=words.value_words(kb, new, lang)))
+    return lines
 
 
 def _details(c: Comparison, count: int, lang: str) -> list[str]:
     kb = c.before.model
     lines = [""]
-    if count > 1 or c.scenario.name != SET_SCENARIO:
+    if c.scenario.name != SET_SCENARIO:
         lines.append(kb.text("whatif_scenario", lang, name=c.scenario.name, source=c.scenario.source))
-    lines.append(kb.text("whatif_changes", lang))
-    for name, (old, new) in c.changes.items():
-        key = "whatif_change_same" if old == new else "whatif_change"
-        lines.append("  - " + kb.text(key, lang, fact=name, old=_value(kb, old, lang), new=_value(kb, new, lang)))
-    if not c.gained and not c.lost:
-        lines.append(kb.text("whatif_no_conclusion_changed", lang))
-    if c.gained:
+    elif count > 1:
+        lines.append(kb.text("whatif_set_scenario", lang, column=_column_name(c, count, lang)))
+    lines += _changes_text(c, lang)
+    gained, lost = _said_once(c.gained, c.after.level), _said_once(c.lost, c.before.level)
+    if not gained and not lost:
+        lines.append(kb.text("whatif_no_criterion_changed", lang))
+    if gained:
         lines.append(kb.text("whatif_gained", lang))
-        lines += [f"  + {change_line(kb, x, lang)}" for x in c.gained]
-    if c.lost:
+        lines += [f"  + {change_line(kb, x, lang)}" for x in gained]
+    if lost:
         lines.append(kb.text("whatif_lost", lang))
-        lines += [f"  - {change_line(kb, x, lang)}" for x in c.lost]
+        lines += [f"  - {change_line(kb, x, lang)}" for x in lost]
     return lines
 
 
 def whatif_text(comparisons: Sequence[Comparison], lang: str = "en") -> str:
-    """Before and after side by side (level, diagnostics, readiness), then each scenario's changes and conclusions."""
+    """Before and after side by side (level, diagnostics, readiness), then each scenario's changes and the
+    criteria it makes hold or lapse (the level and the diagnostics are the table's rows, said there once)."""
     base, kb = comparisons[0].before.profile, comparisons[0].before.model
     name = base.organisation or kb.text("unnamed_organisation", lang)
     lines = [kb.text("whatif_heading", lang, organisation=name, source=base.source), ""]
