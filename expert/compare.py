@@ -175,11 +175,12 @@ def fact_changes(model: Model, before: Mapping[str, int], after: Mapping[str, in
             if before.get(name) != after.get(name)}
 
 
-def _shifts(model: Model, levels: range, held: Mapping[str, int], holds: Mapping[str, int]) -> tuple[Shift, ...]:
-    """The conditions of `levels` that hold on `holds` but not on `held`."""
-    return tuple(Shift(c.fact, level, c.needed, rule.name, held.get(c.fact), holds.get(c.fact))
+def _shifts(model: Model, levels: range, old: Mapping[str, int], new: Mapping[str, int], lapsing: bool
+            ) -> tuple[Shift, ...]:
+    """The conditions of `levels` that held on `old` and no longer do on `new` (lapsing), or the other way round."""
+    return tuple(Shift(c.fact, level, c.needed, rule.name, old.get(c.fact), new.get(c.fact))
                  for level in levels for rule, c in model.rules.conditions_of(level)
-                 if c.holds(holds.get(c.fact)) and not c.holds(held.get(c.fact)))
+                 if c.holds(old.get(c.fact)) == lapsing != c.holds(new.get(c.fact)))
 
 
 def _risk(model: Model, after: Assessment, changes: Mapping[str, tuple[int | None, int | None]]) -> tuple[str, ...]:
@@ -195,8 +196,8 @@ def _step(model: Model, before: Moment, after: Moment) -> Step:
     old, new = before.assessment.profile.facts, after.assessment.profile.facts
     changes = fact_changes(model, old, new)
     gained, lost = conclusions_changed(before.assessment, after.assessment)
-    lapsed = _shifts(model, range(after.level + 1, before.level + 1), new, old)
-    met = _shifts(model, range(before.level + 1, after.level + 1), old, new)
+    lapsed = _shifts(model, range(after.level + 1, before.level + 1), old, new, lapsing=True)
+    met = _shifts(model, range(before.level + 1, after.level + 1), old, new, lapsing=False)
     return Step(before, after, changes, gained, lost, lapsed, met, _risk(model, after.assessment, changes))
 
 
