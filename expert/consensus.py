@@ -1,9 +1,10 @@
-"""Several respondents for one organisation: a consensus profile (median per fact) and where they disagree."""
+"""Several respondents for one organisation: a consensus profile (the middle answer per fact) and where they disagree."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from branda.expert.assess import Assessment, Diagnostic
 from branda.expert.profile import Profile
@@ -14,22 +15,38 @@ SPREAD = 2  # answers this far apart (or more) are a disagreement
 
 @dataclass(frozen=True)
 class Consensus:
-    """The consensus profile, and for each disputed fact every respondent's answer (None = unknown)."""
+    """The consensus profile, the respondents' names and files, and for each disputed fact every answer."""
 
     profile: Profile
-    respondents: tuple[str, ...]
-    disputed: dict[str, tuple[int | None, ...]]
+    respondents: tuple[str, ...]  # each respondent's name (the profile's `respondent:`, else its file's name)
+    disputed: dict[str, tuple[int | None, ...]]  # fact -> each respondent's answer, in order (None = unknown)
+    files: tuple[str, ...] = ()
 
 
-def _median(values: list[int], positive: bool) -> int:
-    """The median answer; between two middle answers, the less mature one (the cautious reading)."""
+def middle(values: Sequence[int], positive: bool) -> tuple[int, bool]:
+    """The middle answer, and whether it is the cautious pick: between two different middle answers (an even
+    count), the less mature one, which is the lower for a positive fact and the higher for a symptom.
+
+    >>> middle([2, 5, 4], True)
+    (4, False)
+    >>> middle([5, 2], True), middle([5, 2], False)
+    ((2, True), (5, True))
+    """
     ordered = sorted(values)
     low, high = ordered[(len(ordered) - 1) // 2], ordered[len(ordered) // 2]
-    return low if positive else high
+    return (low if positive else high), low != high
+
+
+def respondent_names(profiles: Sequence[Profile]) -> tuple[str, ...]:
+    """Each respondent's name: the profile's `respondent:`, else its file's name (the path where two share one)."""
+    bases = [Path(p.source).name for p in profiles]
+    return tuple(p.respondent or (base if bases.count(base) == 1 else p.source)
+                 for p, base in zip(profiles, bases, strict=True))
 
 
 def consensus(model: Model, profiles: Sequence[Profile]) -> Consensus:
-    """Combine respondents: each fact's median over those who answered it; a fact nobody answered stays unknown."""
+    """Combine respondents: each fact's middle answer over those who answered it (between two, the cautious
+    one); a fact nobody answered stays unknown."""
     facts: dict[str, int] = {}
     disputed: dict[str, tuple[int | None, ...]] = {}
     for name, fact in model.facts.items():
@@ -37,13 +54,13 @@ def consensus(model: Model, profiles: Sequence[Profile]) -> Consensus:
         known = [v for v in answers if v is not None]
         if not known:
             continue
-        facts[name] = _median(known, fact.positive)
+        facts[name] = middle(known, fact.positive)[0]
         if max(known) - min(known) >= SPREAD:
             disputed[name] = tuple(answers)
     organisation = next((p.organisation for p in profiles if p.organisation), None)
     combined = Profile(facts=facts, organisation=organisation, assessed_on=profiles[0].assessed_on,
                        source=" + ".join(p.source for p in profiles))
-    return Consensus(combined, tuple(p.source for p in profiles), disputed)
+    return Consensus(combined, respondent_names(profiles), disputed, tuple(p.source for p in profiles))
 
 
 def with_disagreement(a: Assessment, c: Consensus) -> Assessment:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from branda.expert.assess import Assessment, Gap, assess, gaps
 from branda.expert.errors import InputError
 from branda.expert.profile import Profile
-from branda.expert.render import answers_text, assessment_text, facts_inline, gap_line, quoted
+from branda.expert import render, summary, words
+from branda.expert.render import Said, answers_words, quoted
 from branda.expert.serialize import assessment_json, firing_json, gap_json
 from branda.knowledge.model import Model
 from branda.rules.fast import evaluate
@@ -122,11 +122,6 @@ def _rule_level(rule: Any, firing: Firing) -> int | None:
     return concluded[0] if concluded else None
 
 
-def _facts_line(kb: Model, rule: Any, because: dict[str, int], lang: str) -> str:
-    return ", ".join(kb.text("why_fact_needs", lang, fact=k, value=v, needed=_needs(kb, rule, k))
-                     for k, v in because.items())
-
-
 # --- JSON ----------------------------------------------------------------------------------------------
 
 def explanation_item(kb: Model, firing: Firing, lang: str) -> dict[str, Any]:
@@ -153,101 +148,15 @@ def why_json(e: Explanation, lang: str = "en") -> dict[str, Any]:
     return data
 
 
-# --- text ----------------------------------------------------------------------------------------------
+# --- text ---------------------------------------------------------------------------------------------
 
 def headline(a: Assessment, lang: str) -> list[str]:
-    """The first lines of `branda assess` (the level and its description), so `why` opens the same way."""
-    return assessment_text(a, lang).split("\n")[:2]
+    """The first lines of `branda assess` (the level, what it means for this client, 'provisional' when it
+    is), so `why` opens the same way."""
+    return render.opening(a, lang)
 
 
-def _steps(numbers: Iterable[int]) -> str:
-    """1, 2, 3, 4, 7, 8 -> '1-4, 7, 8'."""
-    runs: list[list[int]] = []
-    for n in sorted(numbers):
-        if runs and runs[-1][-1] == n - 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
-
-
-def _chain_lines(kb: Model, firings: tuple[Firing, ...], lang: str) -> list[str]:
-    width = len(str(len(firings)))
-    pad = " " * (width + 6)
-    made: dict[str, int] = {}
-    cited: dict[str, int] = {}
-    lines = []
-    for n, f in enumerate(firings, 1):
-        rule = kb.rules.rule(f.rule)
-        lines.append(f"  {n:>{width}}. {rule_title(kb, f.rule, lang)} [{f.rule}]")
-        if f.because:
-            lines.append(f"{pad}{kb.text('why_facts', lang)}: {_facts_line(kb, rule, f.because, lang)}")
-        sources = {made[c] for c in f.given if c in made}
-        if sources:
-            lines.append(f"{pad}{kb.text('why_from_steps', lang)}: {_steps(sources)}")
-        lines.append(f"{pad}{kb.text('why_concludes', lang)}: "
-                     + "; ".join(concludes_text(kb, c, lang) for c in f.concludes))
-        cite = rule.cites(lang)
-        shown = kb.text("why_as_in_step", lang, step=cited[cite]) if cite in cited else quoted(kb, cite, lang)
-        lines.append(f"{pad}{kb.text('article', lang)}: {shown}")
-        cited.setdefault(cite, n)
-        made.update((c, n) for c in f.concludes)
-    return lines
-
-
-def _level_count(kb: Model, level: int, met: int, lang: str) -> str:
-    count = len(kb.rules.indicators_of(level))
-    name = kb.level(level).name(lang)
-    if met == count:
-        return kb.text("level_met", lang, level=level, name=name, count=count)
-    return kb.text("level_not_met", lang, level=level, name=name, met=met, count=count)
-
-
-def _towards_lines(e: Explanation, kb: Model, lang: str) -> list[str]:
-    if not e.towards:
-        return []
-    lines = ["", kb.text("why_towards_heading", lang)]
-    indicators = [f for f in e.towards if isinstance(kb.rules.rule(f.rule), IndicatorRule)]
-    for level in sorted({kb.rules.rule(f.rule).level for f in indicators}):  # type: ignore[union-attr]
-        held = [f for f in indicators if kb.rules.rule(f.rule).level == level]  # type: ignore[union-attr]
-        lines.append("  " + _level_count(kb, level, len(held), lang))
-        for f in held:
-            rule = kb.rules.rule(f.rule)
-            lines.append(f"    - {rule_title(kb, f.rule, lang)} [{f.rule}]: {_facts_line(kb, rule, f.because, lang)}")
-    return lines
-
-
-def _diagnostic_lines(a: Assessment, kb: Model, lang: str) -> list[str]:
-    lines = ["", kb.text("why_diagnostics_heading", lang)]
-    if not a.diagnostics:
-        lines.append("  " + kb.text("no_diagnostics", lang))
-    fired = {f.rule: f for f in a.firings}
-    for d in a.diagnostics:
-        info = kb.diagnostics[d.code]
-        lines.append(f"  - {info.title(lang)} [{d.code}]: {info.message(lang)}")
-        if d.code == kb.incomplete:
-            lines.append("      " + kb.text("why_incomplete_raised", lang))
-        elif not d.rules and d.facts:
-            lines.append(f"      {kb.text('why_facts', lang)}: {facts_inline(d.facts)}")
-        for name in d.rules:
-            rule, firing = kb.rules.rule(name), fired[name]
-            assert isinstance(rule, DiagnosticRule)
-            said = kb.text("why_raised_by", lang, rule=name, level=a.level)
-            if rule.majority_of_level:
-                count = len(kb.rules.conditions_of(rule.majority_of_level))
-                said += ": " + kb.text("why_majority", lang, level=rule.majority_of_level, count=count)
-            lines.append(f"      {said}")
-            if firing.because:
-                lines.append(f"        {kb.text('why_facts', lang)}: {_facts_line(kb, rule, firing.because, lang)}")
-            lines.append(f"        {kb.text('article', lang)}: {quoted(kb, rule.cites(lang), lang)}")
-        lines += [f"      {kb.text('advice', lang)}: {info.advice(lang)}",
-                  f"        {kb.text('article', lang)}: {quoted(kb, info.source(lang), lang)}"]
-    return lines
-
-
-
-def _effect(kb: Model, before: tuple[int, frozenset[str]], after: tuple[int, frozenset[str]],
-            lang: str) -> str:
+def _effect(kb: Model, before: tuple[int, frozenset[str]], after: tuple[int, frozenset[str]], lang: str) -> str:
     parts = []
     if after[0] != before[0]:
         parts.append(kb.text("why_effect_level", lang, level=after[0], name=kb.level(after[0]).name(lang)))
@@ -256,56 +165,149 @@ def _effect(kb: Model, before: tuple[int, frozenset[str]], after: tuple[int, fro
               for c in sorted(after[1] - before[1], key=order.index)]
     parts += [kb.text("why_effect_clears", lang, title=kb.diagnostics[c].title(lang))
               for c in sorted(before[1] - after[1], key=order.index)]
-    return "; ".join(parts)
+    return summary.joined(kb, parts, lang)
 
 
-def _unknown_lines(a: Assessment, kb: Model, lang: str) -> list[str]:
-    lines = ["", kb.text("why_unknowns_heading", lang)]
-    if not a.unknown_facts:
-        return lines + ["  " + kb.text("why_all_known", lang)]
-    if not a.decisive_unknowns:
-        lines.append("  " + kb.text("why_no_decisive", lang))
+def _alone(a: Assessment, lang: str) -> dict[str, list[str]]:
+    """For each decisive unknown, what an answer alone would change (or that it needs other answers too)."""
+    kb = a.model
     facts = dict(a.profile.facts)
     before = evaluate(kb.rules, facts)
+    said: dict[str, list[str]] = {}
     for name, values in a.decisive_unknowns.items():
-        line = kb.text("could_change", lang, fact=name, values=answers_text(kb, values, lang))
         alone: dict[tuple[int, frozenset[str]], list[int]] = {}
         for v in values:
             after = evaluate(kb.rules, {**facts, name: v})
             if after != before:
                 alone.setdefault(after, []).append(v)
-        lines.append("  - " + (line if alone else kb.text("why_together", lang, line=line)))
-        lines += ["      " + kb.text("why_alone", lang, values=answers_text(kb, vs, lang),
-                                 effect=_effect(kb, before, after, lang)) for after, vs in alone.items()]
-    return lines + [kb.text("unknown_facts", lang, count=len(a.unknown_facts), facts=", ".join(a.unknown_facts))]
+        said[name] = [kb.text("why_alone", lang, values=answers_words(kb, vs, lang),
+                              effect=_effect(kb, before, after, lang)) for after, vs in alone.items()]
+    if any(said.values()):  # the others are marked; when none changes it alone, one line says so for all
+        said = {name: lines or [kb.text("why_together", lang)] for name, lines in said.items()}
+    return said
 
 
-def _why_not_lines(e: Explanation, kb: Model, lang: str) -> list[str]:
+def _next_lines(e: Explanation, lang: str, said: Said) -> list[str]:
+    """Towards the next level: what already holds and what is missing (the unmet conditions, label first)."""
+    a = e.assessment
+    kb = a.model
+    if a.level >= kb.top:
+        return ["", kb.text("top_level", lang)]
+    n = a.level + 1
+    held, missing = summary.criteria_of(kb, a.profile.facts, n)
+    lines = ["", kb.text("why_next_heading", lang, level=n, name=kb.level(n).name(lang))]  # the count: in the opening
+    if held:
+        lines.append("  " + kb.text("why_already_holds", lang))
+        lines += ["    - " + render.held_line(kb, r, a.profile.facts, lang, needs=True) for r in held]
+    if missing:
+        lines.append("  " + kb.text("why_missing", lang))
+        lines += render.missing_lines(a, n, a.why_not_next, lang, said)
+    return lines
+
+
+def _towards_lines(e: Explanation, lang: str) -> list[str]:
+    """Criteria that hold two or more levels above the concluded one (they count once the levels below do)."""
+    a = e.assessment
+    kb = a.model
+    lines: list[str] = []
+    for n in range(a.level + 2, kb.top + 1):
+        held, _ = summary.criteria_of(kb, a.profile.facts, n)
+        if held:
+            lines.append("  " + render.criteria_count(kb, n, len(held), lang))
+            lines += ["    - " + render.held_line(kb, r, a.profile.facts, lang, needs=True) for r in held]
+    return ["", kb.text("why_towards_heading", lang), *lines] if lines else []
+
+
+def _raised_when(a: Assessment, rule: DiagnosticRule, lang: str) -> str | None:
+    kb = a.model
+    if rule.majority_of_level:
+        level = rule.majority_of_level
+        bounds = kb.rules.bounds_by_level[level]
+        held = sum(lo <= a.profile.facts.get(fact, -1) <= hi for fact, lo, hi in bounds)
+        return kb.text("why_majority", lang, level=level, name=kb.level(level).name(lang), held=held,
+                       count=len(bounds))
+    if not rule.when:
+        return None
+    conditions = summary.joined(kb, (kb.text("fact_needs", lang, label=summary.inline(words.label(kb, c.fact, lang)),
+                                             needed=words.needs_words(kb, c.needed, lang)) for c in rule.when), lang)
+    return kb.text("why_raised_when", lang, conditions=conditions)
+
+
+def _diagnostic_lines(a: Assessment, lang: str, said: Said) -> list[str]:
+    kb = a.model
+    shown = render.shown_diagnostics(a)
+    lines = ["", kb.text("why_diagnostics_heading", lang)]
+    if not shown:
+        lines.append("  " + kb.text("no_diagnostics", lang))
+    fired = {f.rule for f in a.firings}
+    for d in shown:
+        info = kb.diagnostics[d.code]
+        lines += [f"  - {info.title(lang)}", f"      {render.diagnostic_sentence(a, d, lang)}"]
+        if d.code == kb.disagree:
+            lines += ["      " + line for line in render.disputed_lines(a, d, lang, said)]
+        for name in d.rules:
+            rule = kb.rules.rule(name)
+            assert isinstance(rule, DiagnosticRule) and name in fired
+            when = _raised_when(a, rule, lang)
+            if when is not None:
+                lines.append(f"      {when}")
+            lines += ["        " + q for q in said.quote(rule.cites(lang))]
+        lines.append("      " + render.advice_line(kb, d.code, lang))
+        lines += ["        " + q for q in said.quote(info.source(lang))]
+    if a.ready:
+        lines += ["", kb.text("cx_ready", lang, answer=kb.text("answer_yes", lang))]
+    return lines
+
+
+def _unknown_lines(a: Assessment, lang: str, said: Said, shown: list[str]) -> list[str]:
+    kb = a.model
+    if not a.unknown_facts:
+        return ["", kb.text("why_all_known", lang)]
+    alone = _alone(a, lang)
+    note = kb.text("why_all_together", lang) if a.decisive_unknowns and not any(alone.values()) else None
+    lines = render.unknown_lines(a, lang, said, shown=shown, detail=alone, note=note)
+    if not a.decisive_unknowns:
+        lines.append(kb.text("why_no_decisive", lang))
+    return lines
+
+
+def _why_not_lines(e: Explanation, lang: str) -> list[str]:
     a, target = e.assessment, e.target
+    kb = a.model
     assert target is not None
+    said = Said(kb, lang)
     lines = ["", kb.text("why_not_heading", lang, level=target, name=kb.level(target).name(lang))]
-    if target > a.level + 1:
+    if target > a.level + 1 and kb.rules.step_by_step:
         lines.append("  " + kb.text("why_not_step_by_step", lang, level=target))
     for level in range(a.level + 1, target + 1):
         unmet = [g for g in e.why_not if g.level == level]
         met = len(kb.rules.indicators_of(level)) - len({g.rule for g in unmet})
-        lines.append("  " + _level_count(kb, level, met, lang))
-        lines += [f"    - {gap_line(kb, g, lang)} [{g.rule}]" for g in unmet]
-    return lines + ["  " + kb.text("why_not_count", lang, count=len(e.why_not))]
+        lines.append("  " + render.criteria_count(kb, level, met, lang))
+        lines += render.missing_lines(a, level, unmet, lang, said)
+    lines.append("  " + kb.text("why_not_count", lang, count=len(e.why_not)))
+    unknown = [g.fact for g in e.why_not if g.value is None]
+    if unknown:
+        lines.append("  " + kb.text("why_not_unknown", lang))
+    return lines
 
 
 def why_text(e: Explanation, lang: str = "en") -> str:
-    """`branda why` for people: the assess headline, then the chain, or the answer about --level."""
+    """`branda why` for people: the opening of assess, then each level reached with its criteria that hold,
+    what the next level still needs, the diagnostics and what raised them, and the unanswered questions; or,
+    with --level, how that level was established or what stands before it."""
     a = e.assessment
     kb = a.model
     lines = headline(a, lang)
     if e.target is None:
-        lines += ["", kb.text("why_chain_heading", lang, level=a.level), *_chain_lines(kb, e.chain, lang)]
-        lines += _towards_lines(e, kb, lang) + _diagnostic_lines(a, kb, lang) + _unknown_lines(a, kb, lang)
+        said = Said(kb, lang)
+        lines += ["", kb.text("why_chain_heading", lang, level=a.level, name=kb.level(a.level).name(lang)),
+                  *render.reached_lines(a, lang, needs=True, said=said)]
+        lines += _next_lines(e, lang, said) + _towards_lines(e, lang) + _diagnostic_lines(a, lang, said)
+        lines += _unknown_lines(a, lang, said, shown=[g.fact for g in a.why_not_next if g.value is None])
     elif e.target <= a.level:
         name = kb.level(e.target).name(lang)
         lines += ["", kb.text("why_established_heading", lang, level=e.target, name=name),
-                  *_chain_lines(kb, e.target_chain, lang)]
+                  *render.reached_lines(a, lang, upto=e.target, needs=True, said=Said(kb, lang))]
     else:
-        lines += _why_not_lines(e, kb, lang)
+        lines += _why_not_lines(e, lang)
     return "\n".join(lines)

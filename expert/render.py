@@ -1,11 +1,18 @@
-"""Text for people: assessments and the vocabulary, written for a consultant to read aloud."""
+"""Text for people: assessments and the vocabulary, written for a consultant to read aloud.
+
+Facts are said by their labels and answers by their scale labels; a fact's code shows once per text, in
+brackets, where a consultant may want to type it (`--set`). `assess` and `why` share the pieces below.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
-from branda.expert.assess import Assessment, Gap
+from branda.expert import summary, words
+from branda.expert.assess import Assessment, Diagnostic, Gap
+from branda.expert.consensus import middle
 from branda.knowledge.model import Model
+from branda.rules.model import IndicatorRule
 
 
 def quoted(model: Model, text: str, lang: str, key: str = "why_quote") -> str:
@@ -14,87 +21,313 @@ def quoted(model: Model, text: str, lang: str, key: str = "why_quote") -> str:
 
 
 def answers_text(model: Model, values: Iterable[int], lang: str) -> str:
-    """Answers as a reader says them: "4", "4 or 5", "1, 2 or 3"."""
+    """Answers as numbers, the way a table cell says them: "4", "4 or 5", "1, 2 or 3"."""
     shown = [str(v) for v in values]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" {model.text('or', lang)} {shown[-1]}"
 
 
-def facts_inline(facts: dict[str, int | None]) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in facts.items())
+def _runs(values: Iterable[int]) -> list[tuple[int, int]]:
+    runs: list[list[int]] = []
+    for v in sorted(set(values)):
+        if runs and runs[-1][1] == v - 1:
+            runs[-1][1] = v
+        else:
+            runs.append([v, v])
+    return [(low, high) for low, high in runs]
 
 
-def gap_line(model: Model, gap: Gap, lang: str) -> str:
+def answers_words(model: Model, values: Iterable[int], lang: str) -> str:
+    """Answers said on the scale: “partly true” or more, “mostly not true” or less, “x” to “y”, or “x”.
+
+    The words say a run of answers at once, so "3, 4 or 5" is “partly true” or more; several runs are
+    joined with "or". Every answer of the scale is the caller's to say ("whatever the answer").
+    """
+    parts = []
+    for low, high in _runs(values):
+        if low == high:
+            parts.append(words.scale_label(model, low, lang))
+        elif high == model.high:
+            parts.append(model.text("answers_or_more", lang, label=words.scale_label(model, low, lang)))
+        elif low == model.low:
+            parts.append(model.text("answers_or_less", lang, label=words.scale_label(model, high, lang)))
+        else:
+            parts.append(model.text("answers_between", lang, low=words.scale_label(model, low, lang),
+                                    high=words.scale_label(model, high, lang)))
+    return f" {model.text('or', lang)} ".join(parts)
+
+
+def every_answer(model: Model, values: Iterable[int]) -> bool:
+    """Whether `values` is the whole scale (then any answer matters, and the text says so plainly)."""
+    return set(values) >= set(model.scale)
+
+
+class Said:
+    """What one text has said so far: a fact's code is shown once, in brackets after its label."""
+
+    def __init__(self, model: Model, lang: str) -> None:
+        self.model, self.lang = model, lang
+        self.codes: set[str] = set()
+        self.quotes: set[str] = set()
+
+    def quote(self, sentence: str) -> list[str]:
+        """The line "Article: “…”" the first time this text quotes `sentence`, else nothing (at most once)."""
+        if not sentence.strip() or sentence in self.quotes:
+            return []
+        self.quotes.add(sentence)
+        return [self.model.text("article_line", self.lang, quote=quoted(self.model, sentence, self.lang))]
+
+    def fact(self, name: str) -> str:
+        """The fact's label, with its code in brackets the first time this text names it."""
+        if name in self.codes:
+            return words.label(self.model, name, self.lang)
+        self.codes.add(name)
+        return words.with_code(self.model, name, self.lang)
+
+
+def gap_line(model: Model, gap: Gap, lang: str, title: bool = True, said: Said | None = None) -> str:
+    """An unmet condition, label first: "Chasing quick results (quick_wins_focus): “fully true” now, needs at
+    most “partly true”", with the criterion's title in brackets unless `title` is False."""
     _t = model.text
-    value = _t("unknown_value", lang) if gap.value is None else gap.value
-    title = model.rules.rule(gap.rule).title(lang)  # type: ignore[union-attr]
-    return _t("gap", lang, fact=gap.fact, value=value, needed=gap.needed, title=title)
+    now = _t("not_answered", lang) if gap.value is None else _t("gap_now", lang, value=words.scale_label(
+        model, gap.value, lang))
+    name = (said or Said(model, lang)).fact(gap.fact)
+    criterion = f" ({model.rules.rule(gap.rule).title(lang)})" if title else ""  # type: ignore[union-attr]
+    return _t("gap", lang, fact=name, now=now, needed=words.needs_words(model, gap.needed, lang), title=criterion)
 
 
-def _reasoning(a: Assessment, lang: str) -> list[str]:
-    kb, _t = a.model, a.model.text
-    lines = ["", _t("how_decided", lang), "  " + _t("floor", lang)]
-    fired = {f.rule: f for f in a.firings}
-    rules = kb.rules
-    for n in range(2, a.level + 1):
-        criteria = fired[f"criteria_level_{n}"]
-        name = kb.level(n).name(lang)
-        lines.append("  " + _t("level_met", lang, level=n, name=name, count=len(criteria.given)))
-        for ind in rules.indicators_of(n):
-            lines.append(f"    - {ind.title(lang)} ({facts_inline(dict(fired[ind.name].because))})")
+def level_name(model: Model, level: int, lang: str) -> str:
+    return model.text("level_named", lang, level=level, name=model.level(level).name(lang))
+
+
+def criteria_count(model: Model, level: int, held: int, lang: str) -> str:
+    """"Level 3 “Super-strategy”: 1 of 8 criteria hold" (or that all of them hold)."""
+    count = len(model.rules.indicators_of(level))
+    name = model.level(level).name(lang)
+    if held == count:
+        return model.text("level_met", lang, level=level, name=name, count=count)
+    return model.text("level_not_met", lang, level=level, name=name, met=held,
+                      count=count, total=words.counted(model, count, "noun_criterion", lang))
+
+
+def held_line(model: Model, rule: IndicatorRule, facts: Mapping[str, int], lang: str, needs: bool = False) -> str:
+    """A criterion that holds, one line: its title and the client's answers in words (and what it needs)."""
+    said = []
+    for c in rule.when:
+        label = summary.inline(words.label(model, c.fact, lang))
+        value = words.value_words(model, facts.get(c.fact), lang)
+        if needs:
+            said.append(model.text("fact_said_needs", lang, label=label, value=value,
+                                   needed=words.needs_words(model, c.needed, lang)))
+        else:
+            said.append(model.text("fact_said", lang, label=label, value=value))
+    return model.text("criterion_line", lang, title=rule.title(lang), facts=summary.joined(model, said, lang))
+
+
+def reached_lines(a: Assessment, lang: str, upto: int | None = None, needs: bool = False,
+                  said: Said | None = None) -> list[str]:
+    """Each level reached up to `upto` (default: the concluded one), with its criteria that hold, one line each;
+    with `said`, the article's sentence that describes the level (and a criterion's own, where it adds one),
+    each sentence once in the text."""
+    kb = a.model
+    top = a.level if upto is None else upto
+    lines = ["  " + kb.text("floor", lang, name=kb.level(1).name(lang))]
+    if said is not None:
+        floor = next((r for r in kb.rules.steps if r.kind == "floor"), None)
+        lines += ["    " + q for q in (said.quote(floor.cites(lang)) if floor is not None else [])]
+    for n in range(2, top + 1):
+        rules, _ = summary.criteria_of(kb, a.profile.facts, n)
+        lines.append("  " + criteria_count(kb, n, len(rules), lang))
+        if said is not None:
+            lines += ["    " + q for q in said.quote(kb.level(n).source(lang))]
+        for rule in rules:
+            lines.append("    - " + held_line(kb, rule, a.profile.facts, lang, needs))
+            own = criterion_cite(kb, rule, lang)
+            if said is not None and own is not None:
+                lines += ["        " + q for q in said.quote(own)]
+    return lines
+
+
+def _levels_of(article_level: str) -> set[int]:
+    """The levels a fact's `article_level` names: "1", "1, 4", "2–3", "2→3", "3–5"."""
+    found: set[int] = set()
+    for part in article_level.replace("→", "–").replace("-", "–").split(","):
+        bounds = [int(x) for x in part.split("–") if x.strip().isdigit()]
+        if bounds:
+            found.update(range(min(bounds), max(bounds) + 1))
+    return found
+
+
+def criterion_cite(model: Model, rule: IndicatorRule, lang: str) -> str | None:
+    """The rule's own article sentence where it describes the rule's level, or None where it speaks of a lower
+    level (a level-1 symptom such as "…it is only rhetoric"): a criterion that holds is never read out with it."""
+    cite = rule.cites(lang)
+    lower = {model.level(n).source(lang) for n in model.rules.levels if n < rule.level}
+    if cite in lower:
+        return None
+    described = [_levels_of(model.facts[c.fact].article_level) for c in rule.when if c.fact in model.facts]
+    if described and all(levels and rule.level not in levels for levels in described):
+        return None
+    return cite
+
+
+def missing_lines(a: Assessment, level: int, gaps: Sequence[Gap], lang: str, said: Said) -> list[str]:
+    """A level's criteria that do not hold: each criterion's title, then its unmet conditions label first."""
+    kb = a.model
+    lines = []
+    by_rule: dict[str, list[Gap]] = {}
+    for g in gaps:
+        if g.level == level:
+            by_rule.setdefault(g.rule, []).append(g)
+    for rule, unmet in by_rule.items():
+        lines.append("    - " + kb.rules.rule(rule).title(lang))  # type: ignore[union-attr]
+        lines += ["        " + gap_line(kb, g, lang, title=False, said=said) for g in unmet]
+    return lines
+
+
+# --- several respondents ----------------------------------------------------------------------------------
+
+def respondents_line(a: Assessment, lang: str) -> list[str]:
+    """Who answered, and how their answers are combined (several respondents only)."""
+    if not a.respondents:
+        return []
+    kb = a.model
+    return [kb.text("respondents", lang, count=len(a.respondents), names=", ".join(a.respondents))]
+
+
+def disputed_lines(a: Assessment, d: Diagnostic, lang: str, said: Said) -> list[str]:
+    """Each disputed fact: every respondent's answer, and the combined value called what it is."""
+    kb = a.model
+    lines = []
+    for name, values in a.answers.items():
+        answers = ", ".join(kb.text("answer_by", lang, name=who, value=kb.text("not_answered", lang)
+                                    if v is None else str(v))
+                            for who, v in zip(a.respondents, values, strict=False))
+        known = [v for v in values if v is not None]
+        fact = kb.facts.get(name)
+        combined, cautious = middle(known, fact.positive if fact is not None else True)
+        listed = summary.joined(kb, (str(v) for v in sorted(known)), lang)
+        key = "consensus_cautious" if cautious else "consensus_middle"
+        said_combined = kb.text(key, lang, values=listed, value=words.value_words(kb, combined, lang, numbers=True))
+        used = d.facts.get(name, combined)
+        if used != combined:
+            said_combined += kb.text("consensus_set", lang, value=words.value_words(kb, used, lang, numbers=True))
+        lines.append(kb.text("consensus_line", lang, fact=said.fact(name), answers=answers, combined=said_combined))
+    return lines
+
+
+# --- the assessment ---------------------------------------------------------------------------------------
+
+def opening(a: Assessment, lang: str) -> list[str]:
+    """The headline, what the level means for this client, 'provisional' when it is, and who answered."""
+    kb = a.model
+    name = a.profile.organisation or kb.text("unnamed_organisation", lang)
+    lines = [kb.text("headline", lang, organisation=name, level=a.level, top=kb.top, name=kb.level(a.level).name(lang)),
+             summary.meaning(a, lang)]
+    provisional = summary.provisional(a, lang)
+    if provisional is not None:
+        lines.append(_without_labels(a, provisional, list(a.decisive_unknowns), lang))
+    return lines + respondents_line(a, lang)
+
+
+def _without_labels(a: Assessment, sentence: str, names: list[str], lang: str) -> str:
+    """A summary sentence without its bracketed list of labels, for a text that lists those facts itself."""
+    return sentence.replace(f" ({summary.labels_said(a.model, names, lang)})", "") if names else sentence
+
+
+def diagnostic_sentence(a: Assessment, d: Diagnostic, lang: str) -> str:
+    """The diagnostic's plain sentence; facts the text lists below it are not named in it as well."""
+    listed = list(a.answers) if d.code == a.model.disagree else []
+    return _without_labels(a, summary.diagnostic_sentence(a, d, lang), listed, lang)
+
+
+def shown_diagnostics(a: Assessment) -> list[Diagnostic]:
+    """The diagnostics a text lists: all but the incomplete profile, which the opening says as 'provisional'."""
+    return [d for d in a.diagnostics if d.code != a.model.incomplete]
+
+
+def advice_line(model: Model, code: str, lang: str) -> str:
+    return model.text("advice_line", lang, advice=model.diagnostics[code].advice(lang))
+
+
+def unknown_lines(a: Assessment, lang: str, said: Said, shown: Iterable[str] = (),
+                  detail: Mapping[str, list[str]] | None = None, note: str | None = None) -> list[str]:
+    """The unanswered questions, each once: those that could change the result (with the answers that would),
+    then the rest in one line. Facts in `shown` (an unmet condition above) are not said again."""
+    kb = a.model
+    skip = set(shown)
+    decisive = {n: v for n, v in a.decisive_unknowns.items() if n not in skip}
+    rest = [n for n in a.unknown_facts if n not in a.decisive_unknowns and n not in skip]
+    lines: list[str] = []
+    if decisive:
+        heading = kb.text("unknowns_heading_more" if skip & set(a.decisive_unknowns) else "unknowns_heading", lang)
+        if kb.incomplete is not None:
+            heading = kb.text("titled_heading", lang, title=kb.diagnostics[kb.incomplete].title(lang), heading=heading)
+        lines += ["", heading]
+        for name, values in decisive.items():
+            fact = said.fact(name)
+            if every_answer(kb, values):
+                lines.append("  - " + kb.text("could_change_any", lang, fact=fact))
+            else:
+                lines.append("  - " + kb.text("could_change", lang, fact=fact, values=answers_words(kb, values, lang)))
+            lines += ["      " + extra for extra in (detail or {}).get(name, [])]
+        if note is not None:
+            lines.append("  " + note)
+        if kb.incomplete is not None:
+            lines.append("  " + advice_line(kb, kb.incomplete, lang))
+    if rest:
+        lines += ["", kb.text("unknown_facts", lang, count=len(rest), facts=", ".join(said.fact(n) for n in rest))]
     return lines
 
 
 def assessment_text(a: Assessment, lang: str = "en") -> str:
-    """The assess report: level, how it was reached, what blocks the next one, diagnostics, unknowns."""
+    """The assess report: what the level means, how it was reached, what stands before the next one, the
+    diagnostics with their advice, readiness and the unanswered questions, each said once."""
     kb, _t = a.model, a.model.text
-    level = kb.level(a.level)
-    name = a.profile.organisation or _t("unnamed_organisation", lang)
-    lines = [_t("headline", lang, organisation=name, level=a.level, top=kb.top, name=level.name(lang)),
-             level.description(lang)]
-    if a.respondents:
-        lines.append(_t("respondents", lang, count=len(a.respondents), files=", ".join(a.respondents)))
-    lines += _reasoning(a, lang)
+    said = Said(kb, lang)
+    lines = opening(a, lang)
+    if a.level > 1:
+        lines += ["", _t("how_decided", lang), *reached_lines(a, lang)]
     lines.append("")
     if a.level == kb.top:
         lines.append(_t("top_level", lang))
     else:
         lines.append(_t("next_level", lang, level=a.level + 1, name=kb.level(a.level + 1).name(lang)))
-        lines += [f"  - {gap_line(kb, g, lang)}" for g in a.why_not_next]
+        lines += [f"  - {gap_line(kb, g, lang, title=False, said=said)}" for g in _one_per_fact(a.why_not_next)]
+    diagnostics = shown_diagnostics(a)
     lines += ["", _t("diagnostics", lang)]
-    if not a.diagnostics:
+    if not diagnostics:
         lines.append("  " + _t("no_diagnostics", lang))
-    for d in a.diagnostics:
-        info = kb.diagnostics[d.code]
-        lines.append(f"  - {info.title(lang)} [{d.code}]: {info.message(lang)}")
-        if d.code == kb.incomplete:
-            lines += [f"      {_t('could_change', lang, fact=f, values=answers_text(kb, v, lang))}"
-                      for f, v in a.decisive_unknowns.items()]
-        elif d.code == kb.disagree:
-            for name, values in a.answers.items():
-                shown = ", ".join("?" if v is None else str(v) for v in values)
-                median = f"{_t('median', lang)} {d.facts[name]}"
-                lines.append(f"      {name}: {_t('answers', lang)} {shown} -> {median}")
-        elif d.facts:
-            lines.append(f"      {_t('based_on', lang)}: {facts_inline(d.facts)}")
-        lines.append(f"      {_t('advice', lang)}: {info.advice(lang)}")
-    if a.ready is not None:
-        lines += ["", _t("cx_ready", lang, answer=_t("answer_yes" if a.ready else "answer_no", lang))]
-    if a.unknown_facts:
-        lines.append(_t("unknown_facts", lang, count=len(a.unknown_facts), facts=", ".join(a.unknown_facts)))
+    for d in diagnostics:
+        lines += [f"  - {kb.diagnostics[d.code].title(lang)}", f"      {diagnostic_sentence(a, d, lang)}"]
+        if d.code == kb.disagree:
+            lines += ["      " + line for line in disputed_lines(a, d, lang, said)]
+        lines.append("      " + advice_line(kb, d.code, lang))
+    if a.ready:
+        lines += ["", _t("cx_ready", lang, answer=_t("answer_yes", lang))]
+    lines += unknown_lines(a, lang, said, shown=[g.fact for g in a.why_not_next if g.value is None])
     return "\n".join(lines)
 
 
+def _one_per_fact(gaps: Iterable[Gap]) -> list[Gap]:
+    """Unmet conditions with each fact once (a fact two criteria of one level test is said once)."""
+    seen: dict[str, Gap] = {}
+    for g in gaps:
+        seen.setdefault(g.fact, g)
+    return list(seen.values())
+
+
+# --- the vocabulary ---------------------------------------------------------------------------------------
+
 def facts_text(model: Model, lang: str = "en") -> str:
-    """The vocabulary: every fact with its polarity, question and article source, and the scale."""
+    """The vocabulary: every fact by its label (its code in brackets), polarity, question and article source."""
     kb, _t = model, model.text
     lines = [_t("facts_heading", lang), "", _t("scale_heading", lang) + ": " + kb.scale_words(lang), ""]
     for f in kb.facts.values():
         polarity = _t("polarity_plus" if f.positive else "polarity_minus", lang)
-        lines.append(f"{f.name} ({f.polarity}, {polarity})")
+        lines.append(_t("facts_fact", lang, fact=words.with_code(kb, f.name, lang), polarity=polarity))
         lines.append(f"  {f.statement(lang)}")
         lines.append(f"  {_t('question', lang)}: {f.question(lang)}")
-        source = f"„{f.source(lang)}“" if lang == "lt" else f"\"{f.source(lang)}\""
-        lines.append(f"  {_t('article', lang)}: {source}")
+        lines.append("  " + _t("article_line", lang, quote=quoted(kb, f.source(lang), lang)))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

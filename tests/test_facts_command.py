@@ -11,13 +11,24 @@ from branda.cli import cli
 
 
 @pytest.mark.parametrize("lang", MODEL.languages)
-def test_every_fact_is_listed_with_its_polarity_and_question(runner, lang):
+def test_every_fact_is_listed_label_first_with_its_code_polarity_and_question(runner, lang):
     result = runner.invoke(cli, ["facts", "--lang", lang])
     assert result.exit_code == 0
     for name, fact in MODEL.facts.items():
-        assert f"\n{name} ({fact.polarity}, " in result.output
+        polarity = MODEL.text("polarity_plus" if fact.positive else "polarity_minus", lang)
+        assert f"\n{fact.label(lang)} ({name}): {polarity}\n" in result.output
+        assert result.output.count(f"({name})") == 1  # the code once, in brackets after the label
         assert fact.question(lang) in result.output
         assert fact.source(lang) in result.output
+
+
+def test_the_english_vocabulary_reads_label_first():
+    from branda.expert.render import facts_text
+
+    text = facts_text(MODEL, "en")
+    label = MODEL.facts["quick_wins_focus"].label("en")
+    assert f"\n{label} (quick_wins_focus): higher is less mature (a symptom or risk)\n" in text
+    assert text.startswith("The facts a consultant rates, each on the 1–5 agreement scale")
 
 
 def test_lithuanian_quotes_the_article_in_lithuanian_quotation_marks(runner):
