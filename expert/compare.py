@@ -22,10 +22,11 @@ from branda.expert.summary import inline
 from branda.knowledge.model import Model
 from branda.rules.trace import Firing
 
-__all__ = ["Moment", "Shift", "Step", "Comparison", "Trend", "timeline", "compare", "load_history",
+__all__ = ["Moment", "Shift", "Step", "Comparison", "Trend", "timeline", "compare", "compare_profiles", "load_history",
            "conclusions_changed", "fact_changes", "trend", "comparison_json", "comparison_text"]
 
 SOURCE = "compare"
+SENTENCE_FACTS = 4  # the facts that moved a level are said in one sentence up to this many, else listed
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,12 @@ def compare(model: Model, moments: Sequence[Moment], organisation: str | None = 
     return Comparison(model, organisation, tuple(moments), steps)
 
 
+def compare_profiles(model: Model, profiles: Sequence[Profile], engine: str = "experta") -> Comparison:
+    """One organisation's profiles (several dates, maybe several respondents a date) compared over time."""
+    organisation = _one_organisation(profiles)
+    return compare(model, timeline(model, profiles, engine), organisation)
+
+
 def load_history(model: Model, paths: Sequence[str | Path], engine: str = "experta") -> Comparison:
     """Read the profile files of one organisation and compare its assessments over time."""
     seen: set[str] = set()
@@ -226,9 +233,7 @@ def load_history(model: Model, paths: Sequence[str | Path], engine: str = "exper
         if path in seen:
             raise InputError(path, "is given twice; give each assessment's file once")
         seen.add(path)
-    profiles = [load_profile(model, p) for p in paths]
-    organisation = _one_organisation(profiles)
-    return compare(model, timeline(model, profiles, engine), organisation)
+    return compare_profiles(model, [load_profile(model, p) for p in paths], engine)
 
 
 def trend(c: Comparison) -> Trend:
@@ -299,6 +304,11 @@ def _timeline_lines(c: Comparison, lang: str) -> list[str]:
     return lines
 
 
+def _change_line(kb: Model, fact: str, change: tuple[int | None, int | None], lang: str) -> str:
+    old, new = (words.value_words(kb, v, lang) for v in change)
+    return "  - " + kb.text("compare_change_line", lang, fact=words.with_code(kb, fact, lang), old=old, new=new)
+
+
 def _step_lines(kb: Model, s: Step, lang: str) -> list[str]:
     start, end = _when(kb, s.before, lang), _when(kb, s.after, lang)
     old, new = s.before.level, s.after.level
@@ -315,8 +325,12 @@ def _step_lines(kb: Model, s: Step, lang: str) -> list[str]:
         else:
             key = "compare_lost" if new == old - 1 else "compare_lost_many"
             head = kb.text(key, lang, start=start, end=end, level=old, name=kb.level(old).name(lang), new=new)
-        facts = "; ".join(_moved(kb, f, *s.changes[f], lang) for f in said)
-        lines.append(head + (kb.text("compare_because", lang, facts=facts) if said else "."))
+        if len(said) > SENTENCE_FACTS:  # too many for one sentence: a list under it
+            lines.append(head + kb.text("compare_because_list", lang))
+            lines += [_change_line(kb, f, s.changes[f], lang) for f in said]
+        else:
+            facts = "; ".join(_moved(kb, f, *s.changes[f], lang) for f in said)
+            lines.append(head + (kb.text("compare_because", lang, facts=facts) if said else "."))
     risk = [f for f in s.risk if f not in said]
     if risk:
         moved = "; ".join(_moved(kb, f, *s.changes[f], lang, first=i == 0) for i, f in enumerate(risk))
@@ -327,11 +341,7 @@ def _step_lines(kb: Model, s: Step, lang: str) -> list[str]:
         lines.append(kb.text("compare_no_change", lang))
     elif rest:
         lines.append(kb.text("compare_other_changes" if said else "compare_changes", lang))
-        for f in rest:
-            before, after = s.changes[f]
-            lines.append("  - " + kb.text("compare_change_line", lang, fact=words.with_code(kb, f, lang),
-                                          old=words.value_words(kb, before, lang),
-                                          new=words.value_words(kb, after, lang)))
+        lines += [_change_line(kb, f, s.changes[f], lang) for f in rest]
     return lines
 
 

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from branda.cli import cli
 from branda.expert.assess import assess
-from branda.expert.compare import Moment, compare, comparison_json, fact_changes, load_history, timeline, trend
+from branda.expert.compare import (Moment, compare, comparison_json, comparison_text, fact_changes, load_history,
+                                   timeline, trend)
 from branda.expert.profile import Profile, load_profile
 
 HISTORY = EXAMPLES / "history"
@@ -103,16 +104,21 @@ def test_a_client_that_never_fell_back_is_told_so(runner, write_profile):
     result = run(runner, str(new), str(old))
     assert result.exit_code == 0, result.output
     assert result.output.rstrip().endswith("The level did not fall back between any two of these assessments.")
-    assert "Level 3 “Super-strategy” was reached between 2020-01-01 and 2021-01-01: " in result.output
+    assert "Level 3 “Super-strategy” was reached between 2020-01-01 and 2021-01-01" in result.output
 
 
-def test_a_fall_of_two_levels_names_the_conditions_of_both(write_profile):
+def test_a_fall_of_two_levels_names_the_conditions_of_both():
     c = compare(MODEL, timeline(MODEL, [dated(BY_LEVEL[4], 1), dated(BY_LEVEL[2], 2)]))
     (step,) = c.steps
     assert {s.level for s in step.lapsed} == {3, 4} and c.fell_back
     for s in step.lapsed:
         (cond,) = [c for r, c in MODEL.rules.conditions_of(s.level) if (r.name, c.fact) == (s.rule, s.fact)]
         assert cond.holds(s.before) and not cond.holds(s.after)
+    text = comparison_text(c)
+    assert ("Level 4 “Towards analysis” was lost between 2020-01-01 and 2020-01-02, down to level 2, because these "
+            "answers changed:") in text.splitlines()
+    lapsed = list(dict.fromkeys(x.fact for x in step.lapsed))
+    assert len(lapsed) > 4 and all(text.count(f"({fact})") == 1 for fact in step.changes)
 
 
 # --- files and dates ------------------------------------------------------------------------------------------
