@@ -47,7 +47,7 @@ from branda.knowledge.yamlio import load_yaml
 
 __all__ = ["BACK", "DEFAULT_OUT", "DONT_KNOW", "MAX_ORGANISATION", "QUIT", "Answers", "Console", "InterviewFile",
            "Outcome", "interview_command", "load_answers", "matters_at", "may_ask", "next_questions",
-           "open_interview", "parse_answer", "plan_questions", "prompt", "run_interview", "save_answers",
+           "open_interview", "parse_answer", "plan_questions", "progress", "prompt", "run_interview", "save_answers",
            "write_atomic"]
 
 DEFAULT_OUT = "interview.yaml"
@@ -578,16 +578,22 @@ def _ask_organisation(model: Model, console: Console, lang: str) -> str | None:
         console.say(model.text("interview_organisation_too_long", lang, length=f"{len(name):,}", limit=MAX_ORGANISATION))
 
 
+def progress(model: Model, number: int, left: int, lang: str, rest: bool = False) -> str:
+    """"Question 6, at most 11 left" ("6 klausimas, liko ne daugiau kaip 11 klausimų"); once the rest is being
+    asked (`rest`), `left` is exact: "Question 18, 4 left"."""
+    key = "interview_progress" + ("_rest" if rest else "") + ("" if left else "_last")
+    return model.text(key, lang, number=number, left=left, left_questions=counted(model, left, "noun_question", lang))
+
+
 def _progress(model: Model, answers: Answers, name: str, number: int, everything: bool, lang: str) -> str:
-    """"Question 6, at most 11 left": how many may follow `name` before the rest is offered (or, once the rest
-    is being asked, how many are left of all)."""
+    """Where the interview is at `name`: how many questions may follow it before the rest is offered (or, once
+    the rest is being asked, how many are left of all)."""
     before = answers.without(name)
     if everything:
         left = sum(1 for n in model.facts if n not in before.facts and n != name)
     else:
         left = len(may_ask(model, before) - {name})
-    key = "interview_progress" + ("_rest" if everything else "") + ("" if left else "_last")
-    return model.text(key, lang, number=number, left=left, left_questions=counted(model, left, "noun_question", lang))
+    return progress(model, number, left, lang, everything)
 
 
 def _said(model: Model, value: int | None, lang: str) -> str:
@@ -618,16 +624,20 @@ def _yes_no(model: Model, console: Console, question: str, can_go_back: bool, la
 def _converse(model: Model, console: Console, file: InterviewFile, answers: Answers, lang: str) -> Outcome:
     """Ask until nothing is left to ask (or the user says no to the rest), saving after every answer.
 
-    `b` goes back along the questions answered in this run (each re-asked; its new answer saved); q or the end
-    of the input stops.
+    `b` goes back along the questions answered in this run: each one gone back over is asked again on the way
+    forward (its earlier answer said, and kept in the file until a new one is given); q or the end of the
+    input stops.
     """
     history: list[str] = []  # the facts answered in this run, in order
+    ahead: list[str] = []  # the facts gone back over, to ask again: the next one last
     first = len(answers.facts) + 1  # the number of this run's first question
     everything = False  # the user asked for the rest too
-    again: str | None = None  # a question gone back to
     try:
         while True:
-            if again is None:
+            if ahead:
+                name = ahead[-1]
+                console.say(model.text("interview_asked_again", lang, value=_said(model, answers.facts[name], lang)))
+            else:
                 queue = next_questions(model, answers)
                 if everything:
                     unasked = _order(model, [n for n in model.facts if n not in answers.facts])
@@ -638,34 +648,33 @@ def _converse(model: Model, console: Console, file: InterviewFile, answers: Answ
                         if not everything:
                             console.say(model.text("interview_all_asked", lang))
                         return Outcome(answers)
-                    settled = "interview_settled_top" if _level_now(model, answers) >= model.top else "interview_settled"
-                    console.say(model.text(settled, lang))
+                    top = _level_now(model, answers) >= model.top
+                    console.say(model.text("interview_settled_top" if top else "interview_settled", lang))
                     reply = _yes_no(model, console, model.text("interview_ask_rest", lang, count=len(rest)),
                                     bool(history), lang)
                     if reply == BACK:
-                        again = history.pop()
-                        console.say(model.text("interview_back", lang, value=_said(model, answers.facts[again], lang)))
+                        ahead.append(history.pop())
                     elif reply:
                         everything = True
                     else:
                         return Outcome(answers)
                     continue
-            name = again if again is not None else queue[0]
+                name = queue[0]
             console.say(_progress(model, answers, name, first + len(history), everything, lang))
             value = _ask_fact(model, console, name, lang)
             if value == QUIT:
                 return Outcome(answers, stopped=True)
             if value == BACK:
                 if history:
-                    again = history.pop()
-                    console.say(model.text("interview_back", lang, value=_said(model, answers.facts[again], lang)))
+                    ahead.append(history.pop())
                 else:
                     console.say(model.text("interview_nothing_back", lang))
                 continue
             answers = answers.answer(name, value)  # type: ignore[arg-type]
             file.save(answers)
             history.append(name)
-            again = None
+            if ahead:
+                ahead.pop()
     except EOFError:
         return Outcome(answers, stopped=True)
 

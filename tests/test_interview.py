@@ -16,7 +16,7 @@ import time
 
 import pytest
 import yaml
-from conftest import MODEL, ROOT
+from conftest import MODEL, ROOT, assert_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,12 +32,14 @@ from branda.expert.interview import (
     next_questions,
     parse_answer,
     plan_questions,
+    progress,
     prompt,
     run_interview,
     save_answers,
     write_atomic,
 )
-from branda.expert.profile import load_profile
+from branda.expert.plan import make_plan
+from branda.expert.profile import Profile, load_profile
 from branda.expert.unknowns import decisive_unknowns
 
 VOCABULARY = list(MODEL.facts)
@@ -242,6 +244,212 @@ def test_the_interview_in_lithuanian(runner, tmp_path):
     assert result.exit_code == 0
     assert f"[{FIRST}] {question(FIRST, 'lt')} ({SCALE}, ? = nežinau, q = sustoti) 4" in result.output
     assert f"klientų aptarnavimo brandos lygis 1 iš {TOP}" in result.output
+
+
+# --- the whole engagement: the plan's facts, progress, going back ----------------------------------------
+
+def answer_until_the_offer(answers: Answers, reply) -> tuple[Answers, list[str], list[int]]:
+    """Answer every question `next_questions` puts first (`reply(name)`) until the rest would be offered; the
+    facts asked, and before each the progress bound (how many may follow it)."""
+    asked, bounds = [], []
+    while queue := next_questions(MODEL, answers):
+        bounds.append(len(may_ask(MODEL, answers) - {queue[0]}))
+        answers = answers.answer(queue[0], reply(queue[0]))
+        asked.append(queue[0])
+    return answers, asked, bounds
+
+
+def plan_unknowns(answers: Answers) -> set[str]:
+    plan = make_plan(MODEL, Profile(facts=answers.known))
+    return {c.fact for s in plan.minimal_changes for c in s.changes if c.old is None}
+
+
+def test_with_the_level_settled_early_it_still_asks_what_the_plan_to_the_next_level_needs():
+    # Everything "not true at all": customer_focus = 1 settles level 1 at once, but the plan to level 2 then
+    # needs cx_ownership and cx_strategy, which no answer could make change the level.
+    answers, asked, _ = answer_until_the_offer(Answers(), lambda _: 1)
+    settled_at = next(i for i, n in enumerate(asked) if n not in decisive_unknowns(MODEL, Answers(
+        facts={m: 1 for m in asked[:i]}).known))
+    assert {"cx_ownership", "cx_strategy"} <= set(asked[settled_at:])
+    assert {c.fact for _, c in MODEL.rules.conditions_of(2)} <= set(answers.facts)
+    assert plan_unknowns(answers) == set()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(MODEL.low, MODEL.high)), min_size=len(VOCABULARY),
+                max_size=len(VOCABULARY)))
+def test_before_the_rest_is_offered_every_fact_the_plan_reads_is_asked_and_the_progress_never_promises_too_few(
+        replies):
+    by_fact = dict(zip(VOCABULARY, replies, strict=True))
+    answers, asked, bounds = answer_until_the_offer(Answers(), by_fact.__getitem__)
+    level = make_plan(MODEL, Profile(facts=answers.known)).start
+    if level < TOP:
+        assert {c.fact for _, c in MODEL.rules.conditions_of(level + 1)} <= set(answers.facts)
+    assert plan_unknowns(answers) <= {n for n, v in answers.facts.items() if v is None}  # only "don't know"s
+    assert all(bound >= len(asked) - i - 1 for i, bound in enumerate(bounds))  # "at most N left" holds
+
+
+def transcript(runner, tmp_path, monkeypatch, typed: list[str], lang: str = "en", out: str = "acme.yaml"):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli, ["interview", "--out", out, "--lang", lang], input="".join(f"{t}\n" for t in typed))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_interview_asks_the_plans_blocking_facts_before_it_offers_the_rest(runner, tmp_path, monkeypatch):
+    output = transcript(runner, tmp_path, monkeypatch, ["UAB Acme", *["1"] * len(VOCABULARY)])
+    offer = output.index("Ask the remaining questions anyway")
+    for name in ("cx_ownership", "cx_strategy"):
+        assert output.index(f"[{name}] ") < offer
+    assert plan_unknowns(load_answers(MODEL, tmp_path / "acme.yaml")) == set()  # the plan names no unknown fact
+
+
+def test_the_progress_is_shown_before_every_question_and_says_at_most_how_many_are_left(runner, tmp_path,
+                                                                                         monkeypatch):
+    output = transcript(runner, tmp_path, monkeypatch, ["UAB Acme", "4", "q"])
+    first = len(may_ask(MODEL, Answers()) - {FIRST})
+    second = len(may_ask(MODEL, Answers(facts={FIRST: 4})) - {SECOND})
+    assert f"Question 1, at most {first} left\n{exact_prompt(FIRST)} 4\n" \
+           f"Question 2, at most {second} left\n{exact_prompt(SECOND)} q\n" in output
+
+
+@pytest.mark.parametrize("left, en, lt", [
+    (21, "Question 6, at most 21 left", "6 klausimas, liko ne daugiau kaip 21 klausimas"),
+    (3, "Question 6, at most 3 left", "6 klausimas, liko ne daugiau kaip 3 klausimai"),
+    (11, "Question 6, at most 11 left", "6 klausimas, liko ne daugiau kaip 11 klausimų"),
+    (1, "Question 6, at most 1 left", "6 klausimas, liko ne daugiau kaip 1 klausimas"),
+    (0, "Question 6, the last one needed", "6 klausimas, paskutinis būtinas"),
+])
+def test_the_progress_line_agrees_with_the_number(left, en, lt):
+    assert (progress(MODEL, 6, left, "en"), progress(MODEL, 6, left, "lt")) == (en, lt)
+
+
+@pytest.mark.parametrize("left, en, lt", [(4, "Question 6, 4 left", "6 klausimas, liko 4 klausimai"),
+                                          (0, "Question 6, the last one", "6 klausimas, paskutinis")])
+def test_once_the_rest_is_asked_the_progress_is_exact(left, en, lt):
+    assert (progress(MODEL, 6, left, "en", rest=True), progress(MODEL, 6, left, "lt", rest=True)) == (en, lt)
+
+
+def test_the_lithuanian_interview_shows_the_progress_in_lithuanian(runner, tmp_path, monkeypatch):
+    output = transcript(runner, tmp_path, monkeypatch, ["UAB Pavyzdys", "q"], "lt")
+    left = len(may_ask(MODEL, Answers()) - {FIRST})
+    assert f"\n{progress(MODEL, 1, left, 'lt')}\n[{FIRST}] " in output
+    assert progress(MODEL, 1, left, "lt").startswith("1 klausimas, liko ne daugiau kaip ")
+
+
+def test_b_goes_back_one_question_and_the_file_holds_the_new_answer(runner, tmp_path, monkeypatch):
+    typed = ["UAB Acme", "b", "4", "5", "b", "b", "2", "3", "q"]
+    output = transcript(runner, tmp_path, monkeypatch, typed)
+    lines = output.splitlines()
+    assert "There is nothing to go back to: no question has been answered yet this time." in lines
+    asked = [line for line in lines if line.startswith(("[", "Question", "Asked again", "There is"))]
+    start = f"Question 1, at most {len(may_ask(MODEL, Answers()) - {FIRST})} left"
+    assert asked == [
+        start, f"{exact_prompt(FIRST)} b",
+        "There is nothing to go back to: no question has been answered yet this time.",
+        start, f"{exact_prompt(FIRST)} 4",
+        asked[5], f"{exact_prompt(SECOND)} 5",
+        asked[7], f"{exact_prompt(LEVEL_2_FACTS[2])} b",  # back to SECOND
+        "Asked again; the earlier answer was “fully true” (5).", asked[5], f"{exact_prompt(SECOND)} b",  # to FIRST
+        "Asked again; the earlier answer was “mostly true” (4).", asked[13], f"{exact_prompt(FIRST)} 2",
+        "Asked again; the earlier answer was “fully true” (5).", asked[16], f"{exact_prompt(SECOND)} 3",  # forward
+        asked[18], f"{exact_prompt(LEVEL_2_FACTS[2])} q"]
+    assert asked[5].startswith("Question 2, ") and asked[7].startswith("Question 3, ")
+    assert asked[13].startswith("Question 1, ") and asked[16].startswith("Question 2, ")
+    assert asked[18].startswith("Question 3, ")
+    assert dict(load_answers(MODEL, tmp_path / "acme.yaml").facts) == {FIRST: 2, SECOND: 3}
+
+
+def test_going_back_keeps_the_earlier_answer_in_the_file_until_a_new_one_is_given(runner, tmp_path, monkeypatch):
+    transcript(runner, tmp_path, monkeypatch, ["UAB Acme", "4", "5", "b", "b", "q"])
+    assert dict(load_answers(MODEL, tmp_path / "acme.yaml").facts) == {FIRST: 4, SECOND: 5}
+
+
+def settled_file(path) -> None:
+    """Every fact at 5 but touchpoint_data: resistance = 5 keeps level 1 and the plan to 2 needs no other fact."""
+    save_answers(MODEL, path, Answers(facts={n: 5 for n in VOCABULARY if n != "touchpoint_data"},
+                                      organisation="Settled", organisation_asked=True))
+
+
+@pytest.mark.parametrize("typed, asks_the_rest", [
+    (["4", "n"], False), (["maybe", ""], False), (["4", "y", "2"], True), (["x", "YES", "2"], True), (["q"], False)])
+def test_an_invalid_reply_to_ask_the_rest_is_asked_again(runner, tmp_path, monkeypatch, typed, asks_the_rest):
+    settled_file(tmp_path / "settled.yaml")
+    output = transcript(runner, tmp_path, monkeypatch, typed, out="settled.yaml")
+    offers = output.count("Ask the remaining questions anyway (1 left)? [y/N]")
+    invalid = [t for t in typed[:offers] if t.lower() not in ("", "y", "yes", "n", "no", "q")]
+    assert offers == len(invalid) + 1
+    for t in invalid:
+        assert f"Please answer y (yes) or n (no); Enter is no, b goes back one question (you typed {t!r})." in output
+    assert ("[touchpoint_data]" in output) == asks_the_rest
+    assert ("touchpoint_data" in load_answers(MODEL, tmp_path / "settled.yaml").facts) == asks_the_rest
+
+
+def test_the_lithuanian_offer_takes_t_and_asks_again_on_anything_else(runner, tmp_path, monkeypatch):
+    settled_file(tmp_path / "settled.yaml")
+    output = transcript(runner, tmp_path, monkeypatch, ["4", "t", "2"], "lt", "settled.yaml")
+    assert output.count("Ar vis tiek užduoti likusius klausimus (liko: 1)? [t/N]") == 2
+    assert "Atsakykite t (taip) arba n (ne); Enter reiškia „ne“, b – grįžti vienu klausimu atgal " \
+           "(įvedėte '4')." in output
+    assert "[y/N]" not in output
+    assert load_answers(MODEL, tmp_path / "settled.yaml").facts["touchpoint_data"] == 2
+
+
+def test_b_at_the_offer_goes_back_to_the_last_question(runner, tmp_path, monkeypatch):
+    # the settled file without cx_ownership: level 1 whatever it is, but the plan to level 2 needs it
+    out = tmp_path / "owner.yaml"
+    save_answers(MODEL, out, Answers(facts={n: 5 for n in VOCABULARY if n not in ("touchpoint_data", "cx_ownership")},
+                                     organisation="Owner", organisation_asked=True))
+    output = transcript(runner, tmp_path, monkeypatch, ["3", "b", "4", "n"], out="owner.yaml")
+    assert "\nQuestion 21, the last one needed\n" + exact_prompt("cx_ownership") + " 3\n" in output
+    assert "[y/N] b\nAsked again; the earlier answer was “partly true” (3).\n" \
+           "Question 21, the last one needed\n" + exact_prompt("cx_ownership") + " 4\n" in output
+    assert output.count("Ask the remaining questions anyway (1 left)? [y/N]") == 2
+    saved = load_answers(MODEL, out).facts
+    assert saved["cx_ownership"] == 4 and "touchpoint_data" not in saved
+
+
+def test_b_at_the_offer_with_nothing_answered_this_time_says_so_and_asks_again(runner, tmp_path, monkeypatch):
+    settled_file(tmp_path / "settled.yaml")
+    output = transcript(runner, tmp_path, monkeypatch, ["b", "n"], out="settled.yaml")
+    assert "[y/N] b\nThere is nothing to go back to: no question has been answered yet this time.\n" \
+           "Ask the remaining questions anyway (1 left)? [y/N] n\n" in output
+
+
+@pytest.mark.parametrize("lang, start", [("en", "How true is it that "), ("lt", "Kiek tiesa, kad ")])
+@pytest.mark.parametrize("name", VOCABULARY)
+def test_every_question_is_one_statement_to_rate_on_the_scale(name, lang, start):
+    text = question(name, lang)
+    assert text.startswith(start) and text.endswith("?") and text.count("?") == 1
+    assert start.lower() not in text[len(start):].lower()  # asked once
+    for second_question in (" and how ", " and that ", " and to what extent ", " ir kiek ", " ir kad "):
+        assert second_question not in text.lower(), text
+
+
+def test_the_scale_and_the_keys_are_said_before_the_first_question(runner, tmp_path, monkeypatch):
+    lt = transcript(runner, tmp_path, monkeypatch, ["q"], "lt").splitlines()
+    assert lt[1:3] == [
+        "Įvertinkite kiekvieną teiginį pagal skalę: 1 = visiškai netiesa; 2 = greičiau netiesa; "
+        "3 = iš dalies tiesa; 4 = greičiau tiesa; 5 = visiškai tiesa.",
+        "Atsakykite skaičiumi nuo 1 iki 5; ? = nežinau, b = grįžti prie ankstesnio klausimo, q = sustoti."]
+
+
+GOLDEN_STORIES = {
+    # an organisation at level 1 from its first answer: a wrong key, "don't know", going back, then the
+    # plan's facts, an invalid reply to the offer, and the rest
+    "en": ["UAB Acme", "1", "9", "2", "?", "b", "3", *["1"] * 8, "4", *["1"] * 6, "maybe", "y", *["2"] * 22],
+    "lt": ["UAB Pavyzdys", "1", "9", "2", "?", "b", "3", *["1"] * 8, "4", *["1"] * 6, "gal", "t", *["2"] * 22],
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+def test_golden_interview_transcript(runner, tmp_path, monkeypatch, lang):
+    output = transcript(runner, tmp_path, monkeypatch, GOLDEN_STORIES[lang], lang)
+    saved = {"en": "The answers are saved in acme.yaml.\n", "lt": "Atsakymai išsaugoti faile acme.yaml.\n"}[lang]
+    conversation, assessment = output.split(saved)
+    assert_golden(f"interview_story_{lang}.txt", conversation + saved)
+    assert assessment.startswith("\n" + {"en": "UAB Acme: customer-service maturity level ",
+                                         "lt": "UAB Pavyzdys: klientų aptarnavimo brandos lygis"}[lang])
 
 
 # --- in a terminal (pseudo-terminal) ---------------------------------------------------------------------
