@@ -456,8 +456,9 @@ def _read_answer(prompt: str) -> str:
 def interview(model: Model, out: str | None, lang: str) -> None:
     """Ask the fact questions one at a time, the most informative first, then assess.
 
-    Each answer (1-5, ? = don't know, q = stop) is saved to --out at once; run the same command again to go
-    on where you stopped. The interview ends when no remaining answer can change the level or a diagnostic.
+    Each answer (1-5, ? = don't know, b = back one question, q = stop) is saved to --out at once; run the same
+    command again to go on where you stopped. First come the questions that can change the level or a
+    diagnostic, then those the plan to the next level needs; then it offers the rest.
 
     \b
     Example:
