@@ -69,7 +69,8 @@ def load_scenario(model: Model, path: str | Path) -> Scenario:
     name = text_field(source, "name", data.get("name", Path(source).stem))
     if not name or not name.strip():
         raise InputError(source, "'name' must be text")
-    changes = {check_fact_name(model, source, fact): check_value(model, source, fact, value) for fact, value in raw.items()}
+    changes = {check_fact_name(model, source, fact): check_value(model, source, fact, value)
+               for fact, value in raw.items()}
     return Scenario(name.strip(), changes, source)
 
 

@@ -9,6 +9,7 @@ deliberate change to the rules, the transitions or the texts, regenerate them an
 from __future__ import annotations
 
 import json
+import re
 from itertools import combinations, product
 
 import networkx as nx
@@ -20,9 +21,11 @@ from hypothesis import strategies as st
 
 import branda.expert.plan as plan_module
 from branda.cli import cli
+from branda.expert import words
 from branda.expert.engine import Session, session
 from branda.expert.plan import Change, ChangeSet, PlanError, candidate_values, make_plan, minimal_change_sets
 from branda.expert.profile import Profile, load_profile
+from branda.expert.render import quoted
 from branda.expert.transitions import prerequisite_dag
 from branda.rules.fast import evaluate
 from branda.rules.model import Condition
@@ -256,17 +259,47 @@ def test_the_roadmap_reads_in_english(runner, write_profile):
     out = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2))]).output
     lines = out.splitlines()
     assert lines[0] == 'Roadmap for UAB Bandymas: from level 2 "In one pair of hands" to level 3 "Super-strategy"'
-    assert lines[2] == "Path: 2 → 3"
-    assert "  - quick_wins_focus: 5 → 3 (needs <= 3)" in lines
-    assert "  - empowerment: not yet rated → 4 (needs >= 4; rate it first, it may already hold)" in lines
-    assert "    Wave 1, start here:" in lines
+    assert lines[2].startswith("The result is provisional: the answers to ")  # unanswered questions, counted
+    assert lines[3] == "Path: 2 → 3"
+    assert ("        Chasing quick results (quick_wins_focus): now “fully true”, needs at most “partly true”"
+            in lines)
+    assert ("        Employees decide for themselves (empowerment): not answered yet; needs at least “mostly true” "
+            "(answer the question first, it may already hold)") in lines
+    assert "    Wave 1 — start here:" in lines
+    assert "    Wave 2 — builds on the earlier ones:" in lines
+    keep = lines.index("How to keep the level reached")  # a heading on its own line, the advice below it
+    assert lines[keep + 1].startswith("  ") and ":" not in lines[keep][:-1]
 
 
 def test_the_roadmap_reads_in_lithuanian(runner, write_profile):
-    out = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2)), "--lang", "lt"]).output
+    out = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2 + "  complacency: 2\n")), "--lang", "lt"]).output
     lines = out.splitlines()
-    assert lines[0] == "Kelio žemėlapis – UAB Bandymas: nuo 2 lygio „Vienose rankose“ iki 3 lygio „Super strategija“"
-    assert "    1 banga – pradėkite nuo čia:" in lines
+    assert lines[0] == "Veiksmų planas: UAB Bandymas, nuo 2 lygio „Vienose rankose“ iki 3 lygio „Super strategija“"
+    assert ("        Greitų rezultatų siekimas (quick_wins_focus): dabar „visiškai tiesa“, turi būti ne daugiau kaip "
+            "„iš dalies tiesa“") in lines
+    assert "    1 etapas – pradėkite nuo jo:" in lines
+    assert "    2 etapas – remiasi ankstesniais:" in lines
+    assert "  Ko reikia (sąlygų pagal taisykles: 9):" in lines
+    assert "Kaip išlaikyti pasiektą lygį" in lines
+    assert "  Pasiekus 3 lygį" in lines  # the milestone's heading, its text on the next line
+    assert ("  Pasiekę 3 lygį, stebėkite rizikos veiksnį „Užmigimas ant laurų“ (complacency): jei įvertinimas būtų "
+            "bent „greičiau tiesa“, išaugtų rizika smuktelėti žemyn (dabar „greičiau netiesa“).") in lines
+    for wrong in ("banga", "Kas turi tapti tiesa", "Tai jau tiesa", "taisyklių varikliu", "Pasiekus:",
+                  "Kelio žemėlapis"):
+        assert wrong not in out
+
+
+@pytest.mark.parametrize("count,expected", [(1, "keičiamas 1 faktas"), (3, "keičiami 3 faktai"),
+                                            (9, "keičiami 9 faktai"), (10, "keičiama 10 faktų")])
+def test_the_count_of_facts_to_change_agrees_in_lithuanian(runner, write_profile, count, expected):
+    facts = {fact: candidate_values(conds, None)[0] for fact, conds in conditions_up_to(TOP - 1).items()}
+    for fact in list(facts)[:count]:  # these fall one step short of what level TOP - 1 needs
+        cond = conditions_up_to(TOP - 1)[fact][0]
+        facts[fact] = cond.threshold - 1 if cond.op == ">=" else cond.threshold + 1
+    profile = write_profile("facts:\n" + "".join(f"  {k}: {v}\n" for k, v in facts.items()))
+    lines = runner.invoke(cli, ["plan", str(profile), "--target", str(TOP - 1), "--lang", "lt"]).output.splitlines()
+    assert f"Mažiausias pokytis, kurio pakanka {TOP - 1} lygiui pasiekti: {expected}, kiekvienas aprašytas " \
+           "prie savo žingsnio toliau." in lines
 
 
 @pytest.mark.parametrize("lang", ["en", "lt"])
@@ -292,8 +325,101 @@ def test_a_level_already_at_risk_is_flagged_before_the_climb(runner, write_profi
     assert [(r["level"], r["fact"], r["value"], r["stressed"]) for r in data["current_risks"]] == [
         (4, "complacency", 5, True)]
     lines = runner.invoke(cli, ["plan", str(profile)]).output.splitlines()
-    assert lines[2] == ("Before climbing, hold on to level 4: complacency is 5, and complacency >= 4 already puts "
-                        "it at risk of falling back.")
+    assert lines[2] == ("Before climbing, hold on to level 4. Resting on laurels (complacency): now “fully true”, "
+                        "and a rating of at least “mostly true” already puts the level at risk of falling back.")
+    assert "  Watch on arrival at level 5: the same risk as at level 4." in lines  # said in full once, above
     calm = write_profile("facts:\n" + "".join(f"  {k}: {v}\n" for k, v in {**facts, "complacency": 3}.items()),
                          "calm.yaml")
     assert plan_json(runner, str(calm))["current_risks"] == []
+
+
+# --- what the client reads: each fact once, in words, each article sentence once --------------------
+
+
+def _plans_of_every_example():
+    """(example, target) for every bundled example and every level above it."""
+    for example in EXAMPLE_FILES:
+        start = evaluate(RULES, load_profile(MODEL, example).facts)[0]
+        for target in range(start + 1, TOP + 1):
+            yield example, target
+
+
+PLANS = list(_plans_of_every_example())
+CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")  # a code as the engine writes it: words joined by "_"
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+@pytest.mark.parametrize("example,target", PLANS, ids=lambda v: getattr(v, "stem", v))
+def test_a_plan_says_each_fact_once_in_words_and_each_article_sentence_once(runner, example, target, lang):
+    result = runner.invoke(cli, ["plan", str(example), "--target", str(target), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert ">=" not in out and "<=" not in out
+    data = plan_json(runner, str(example), "--target", str(target), "--lang", lang)
+    for fact in {c["fact"] for changes in data["change_details"] for c in changes}:
+        label = MODEL.facts[fact].label(lang)
+        assert out.count(f"{label} ({fact})") == 1, fact  # the label with its code, once
+    for fact in MODEL.facts:
+        assert out.count(f"({fact})") <= 1, fact
+    # no code but in those brackets: not a diagnostic code, not a rule name, not a bare fact name
+    assert CODE.findall(re.sub(r"\([a-z_0-9]+\)", "", out)) == []
+    cites = [a["cites"] for s in data["steps"] for a in s["actions"]]
+    cites += [r["cites"] for s in data["steps"] for r in s["risks"]] + [data["keep"]["cites"]]
+    for cite in set(cites):
+        assert out.count(quoted(MODEL, cite, lang, "plan_quote")) <= 1, cite
+
+
+def test_a_fact_two_levels_need_is_said_at_the_first_with_what_the_later_one_needs(runner, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = runner.invoke(cli, ["plan", "examples/logistics_level1.yaml", "--target", "3"]).output
+    lines = out.splitlines()
+    label = MODEL.facts["process_standardisation"].label("en")
+    said = [line for line in lines if f"({'process_standardisation'})" in line]
+    assert len(said) == 1 and said[0].endswith("needs at least “partly true” (and at least “mostly true” for level 3)")
+    assert label in said[0]
+    step_2 = lines.index('Step 2 of 2: from level 2 to level 3 "Super-strategy"')
+    criterion = RULES.rule("ind_processes_defined").title("en")
+    at = lines.index(f"    - {criterion}", step_2)
+    assert lines[at + 1] == "        the change it needs is set out in step 1"
+
+
+def test_the_fall_back_risk_is_said_in_full_once_and_in_words(runner, write_profile):
+    out = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2 + "  complacency: 2\n")), "--target", str(TOP)]).output
+    lines = out.splitlines()
+    risk = MODEL.transitions.risk
+    assert lines.count("  Watch on arrival at level 3: resting on laurels (complacency). If it were rated at least "
+                       f"{words.scale_label(MODEL, 4, 'en')}, the risk of falling back would rise (now "
+                       f"{words.scale_label(MODEL, 2, 'en')}).") == 1
+    assert "  Watch on arrival at level 4: the same risk as at level 3. The article warns about this level above all." \
+        in lines
+    assert "  Watch on arrival at level 5: the same risk as at level 3." in lines
+    assert sum(risk.advice("en") in line for line in lines) == 1
+
+
+def test_a_risk_that_already_holds_is_said_so_before_arrival(runner, write_profile):
+    lines = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2 + "  complacency: 4\n")), "--lang", "lt"]
+                          ).output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  Pasiekę 3 lygį, stebėkite rizikos veiksnį"))
+    assert lines[at + 1] == "    Taip jau yra dabar, todėl imkitės priemonių dar prieš pasiekdami lygį."
+
+
+def test_a_provisional_plan_says_so_once_instead_of_naming_the_diagnostic(runner, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    out = runner.invoke(cli, ["plan", "examples/startup_partial.yaml"]).output
+    assert out.count("provisional") == 1
+    assert MODEL.diagnostics["incomplete_profile"].title("en") not in out
+
+
+def test_alternatives_that_change_different_facts_are_each_listed_and_the_steps_point_to_them(monkeypatch, runner,
+                                                                                              write_profile):
+    # a rule base with two ways to level 2 (one of them with a second fact) gives two change sets
+    monkeypatch.setattr(plan_module, "minimal_change_sets", lambda rules, facts, target: (
+        ChangeSet((Change("cx_ownership", 1, 4, ">= 4"),)),
+        ChangeSet((Change("cx_ownership", 1, 4, ">= 4"), Change("it_systems", 2, 4, ">= 4")))))
+    facts = {fact: candidate_values(conds, None)[0] for fact, conds in conditions_up_to(2).items()}
+    facts.update(cx_ownership=1, it_systems=2)
+    profile = write_profile("facts:\n" + "".join(f"  {k}: {v}\n" for k, v in facts.items()))
+    out = runner.invoke(cli, ["plan", str(profile)]).output
+    assert "(alternatives: 2; any one is enough):" in out
+    assert "  Alternative 2 (facts: 2, steps on the scale: 5):" in out
+    assert "        the alternatives above set out the change it needs" in out

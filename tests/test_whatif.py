@@ -9,6 +9,7 @@ regenerate them and read the diff:
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import EXAMPLES, MODEL, ROOT, assert_golden
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from branda.cli import cli
+from branda.expert import summary, words
 from branda.expert.assess import assess
 from branda.expert.profile import Profile, load_profile
 from branda.expert.serialize import assessment_json
@@ -126,11 +128,14 @@ def test_several_scenarios_give_a_list_with_the_same_before(runner, write_profil
     assert [item["after"]["level"] for item in data] == [2, 1]
 
 
-def test_set_and_scenarios_compare_as_columns(runner, write_profile):
+def test_set_and_scenarios_compare_as_columns(runner, write_profile, tmp_path):
     result = runner.invoke(cli, ["whatif", str(write_profile(LEVEL_2)), "--set", "cx_ownership=1",
                                  "--scenario", str(write_profile(SCENARIO, "s.yaml"))])
-    header = result.output.splitlines()[2].split()
-    assert header == ["before", "--set", "Long-term", "focus"]
+    lines = result.output.splitlines()
+    assert lines[2].split() == ["before", "with", "your", "changes", "Long-term", "focus"]
+    assert 'The column "with your changes"' in lines
+    assert 'Scenario "Long-term focus" (file ' + str(tmp_path / "s.yaml") + ")" in lines
+    assert '"--set"' not in result.output
 
 
 @pytest.mark.parametrize("name,text,problem", [
@@ -190,9 +195,67 @@ def test_the_text_shows_before_and_after_side_by_side(runner, write_profile):
     assert lines[2].split() == ["before", "after"]
     assert lines[3].split() == ["Level", "2", '"In', "one", "pair", "of", 'hands"', "2", '"In', "one", "pair", "of",
                                 'hands"']
-    assert lines[4].split() == ["Diagnostics", "stuck_at_level_2", "not_ready_for_cx_system"]
-    assert "  - quick_wins_focus: 5 → 2" in lines
-    assert "  - diagnostic: Stuck at level 2 [stuck_at_level_2]" in lines
+    stuck = MODEL.diagnostics["stuck_at_level_2"].title("en")
+    incomplete = MODEL.diagnostics["incomplete_profile"].title("en")
+    assert lines[4].split() == ["Diagnostics", *stuck.split(), *incomplete.split()]  # by title
+    assert lines[5].split() == incomplete.split()  # the readiness diagnostic is left to its own row
+    assert lines[6].split() == ["Ready", "for", "a", "customer-experience", "not", "yet", "not", "yet"]
+    assert lines[7].split() == ["management", "system"]  # a long row label wraps
+    said = {v: words.scale_label(MODEL, v, "en") for v in MODEL.scale}
+    assert "What if these answers changed:" in lines
+    assert f"  - Chasing quick results (quick_wins_focus): {said[5]} → {said[2]}" in lines
+    assert f"  + {MODEL.rules.rule('ind_long_term_focus').title('en')}" in lines
+    assert not any("stuck_at_level_2" in line or stuck in line for line in lines[6:])  # said once, in the table
+
+
+def scenario_said(lang: str, fact: str, old: int, new: int) -> str:
+    label = summary.inline(words.with_code(MODEL, fact, lang))
+    old_said, new_said = words.scale_label(MODEL, old, lang), words.scale_label(MODEL, new, lang)
+    if lang == "lt":
+        return f"Kas būtų, jei {label} būtų {new_said} (dabar {old_said})?"
+    return f"What if {label} became {new_said} (now {old_said})?"
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+def test_a_set_names_the_scenario_in_words(runner, lang):
+    result = runner.invoke(cli, ["whatif", str(RETAILER), "--set", "complacency=5", "--lang", lang])
+    lines = result.output.splitlines()
+    assert scenario_said(lang, "complacency", 2, 5) in lines
+    assert "--set" not in result.output
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+@pytest.mark.parametrize("args", [["--set", "complacency=5"], ["--set", "cx_ownership=?", "--set", "empowerment=5"],
+                                  ["--set", "quick_wins_focus=2", "--set", "internal_alignment=4"],
+                                  [f"--set={k}=4" for k in FACTS[:12]],
+                                  ["--scenario", str(EXAMPLES / "scenarios" / "analytics.yaml"),
+                                   "--scenario", str(EXAMPLES / "scenarios" / "scorecard.yaml")]])
+@pytest.mark.parametrize("example", [RETAILER, EXAMPLES / "bank_level3.toml", EXAMPLES / "startup_partial.yaml"],
+                         ids=lambda p: p.stem)
+def test_whatif_text_shows_no_operator_and_no_code_but_a_fact_in_brackets_once(runner, example, args, lang):
+    result = runner.invoke(cli, ["whatif", str(example), *args, "--lang", lang])
+    assert result.exit_code == 0, result.output
+    out = result.output.replace(str(example), "")  # the file's name may be anything
+    for args_file in (a for a in args if a.endswith(".yaml")):
+        out = out.replace(args_file, "")
+    assert ">=" not in out and "<=" not in out
+    assert re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", re.sub(r"\([a-z_0-9]+\)", "", out)) == []
+    for fact in FACTS:
+        assert out.count(f"({fact})") <= 1, fact
+    if lang == "lt":
+        assert "KPV" not in out and "Pasirengta klientų patirties" in out
+
+
+def test_each_conclusion_gained_or_lost_is_said_once(runner, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    args = ["whatif", str(RETAILER.relative_to(ROOT)), *GOLDEN_CASES["retailer_super_strategy"]]
+    lines = runner.invoke(cli, args).output.splitlines()
+    details = lines[lines.index("What if these answers changed:"):]
+    listed = [line for line in details if line.startswith(("  + ", "  - ")) and "→" not in line]
+    assert len(listed) == len(set(listed))
+    level_3 = MODEL.level(3).name("en")
+    assert not any(level_3 in line for line in details)  # the level is the table's row, said there
+    assert not any(MODEL.diagnostics[code].title("en") in line for code in MODEL.diagnostics for line in details)
 
 
 GOLDEN_CASES = {
