@@ -71,9 +71,16 @@ def test_the_readme_examples_table_is_every_example_profile_with_its_level_and_d
 
 def test_the_readme_names_every_examples_subfolder_and_what_it_claims_holds(runner):
     folders = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir())
-    assert folders == ["respondents", "scenarios", "surveys"]
+    assert folders == ["history", "respondents", "scenarios", "surveys"]
     beside = README.split("Beside them, the README's other examples:", 1)[1].split("\n\n", 1)[0]
     assert all(f"`{name}/" in beside for name in folders)
+    # "one client assessed in 2024, 2025 (two respondents) and 2026, falling back from level 4 to 3"
+    history = sorted(str(p) for p in (EXAMPLES / "history").iterdir())
+    got = json.loads(runner.invoke(cli, ["compare", *history, "--format", "json"]).output)
+    assert [t["assessed_on"][:4] for t in got["timeline"]] == ["2024", "2025", "2026"]
+    assert [len(t["files"]) for t in got["timeline"]] == [1, 2, 1] and got["fell_back"]
+    assert [t["level"] for t in got["timeline"]][-2:] == [4, 3]
+    assert "falling back from level 4 to 3" in " ".join(README.split())
     # "three of one hotel group who disagree on four facts"
     respondents = sorted(str(p) for p in (EXAMPLES / "respondents").iterdir())
     got = json.loads(runner.invoke(cli, ["assess", *respondents, "--format", "json"]).output)
