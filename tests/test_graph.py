@@ -1,4 +1,4 @@
-"""The transition graph a consultant reads: five levels, moves between neighbours, fall-backs, actions in order."""
+"""The transition graph a consultant reads: the levels, moves between neighbours, fall-backs, the risk, actions in order."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 from conftest import EXAMPLES, MODEL, ROOT
 
 from branda.cli import cli
-from branda.expert.transitions import action_waves, prerequisite_dag, transition_graph
+from branda.expert import words
+from branda.expert.transitions import action_waves, crossing_words, prerequisite_dag, transition_graph
 from branda.knowledge.loader import KnowledgeError
 from branda.knowledge.model import BUNDLED
 from branda.knowledge.transitions import load_transitions
@@ -25,6 +26,8 @@ LEVELS = list(MODEL.rules.levels)  # 1..top
 ABOVE_ONE = LEVELS[1:]  # every level a move reaches, and every level that can fall back
 FORWARD = [(n, n + 1) for n in LEVELS[:-1]]
 FALLBACK = [(n, n - 1) for n in ABOVE_ONE]
+RISK_RULE = next(d for d in MODEL.rules.diagnostics if d.code == MODEL.transitions.risk.diagnostic)
+RISK_FACTS = {c.fact for c in RISK_RULE.when}
 
 
 def edges_of(g: nx.DiGraph, kind: str) -> list[tuple[int, int]]:
@@ -73,8 +76,44 @@ def test_a_forward_move_carries_the_articles_actions_for_it_in_both_languages(st
 @pytest.mark.parametrize("level", ABOVE_ONE)
 def test_a_fall_back_is_triggered_when_any_condition_of_the_level_lapses(level):
     triggers = transition_graph(MODEL).edges[level, level - 1]["triggers"]
-    lapses = [(t["condition"], t["rule"]) for t in triggers if t["kind"] == "lapse"]
-    assert lapses == [(str(c), r.name) for r, c in MODEL.rules.conditions_of(level)]
+    assert [(t["kind"], t["condition"], t["rule"]) for t in triggers] == [
+        ("lapse", str(c), r.name) for r, c in MODEL.rules.conditions_of(level)]
+
+
+@pytest.mark.parametrize("level", ABOVE_ONE)
+def test_a_fall_back_edge_carries_no_complacency_condition(level):
+    """The engine keeps the level and only warns of the risk (regression_risk): no edge may say otherwise."""
+    triggers = transition_graph(MODEL).edges[level, level - 1]["triggers"]
+    assert all(t["kind"] == "lapse" for t in triggers)
+    own = {c.fact for _, c in MODEL.rules.conditions_of(level)}
+    assert {t["fact"] for t in triggers} & (RISK_FACTS - own) == set()
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_the_risk_is_marked_on_the_levels_of_the_risk_rule_and_stressed_where_the_article_says(level):
+    risks = transition_graph(MODEL, "lt").nodes[level]["risks"]
+    if level in RISK_RULE.at_levels:
+        assert [(t["condition"], t["rule"], t["diagnostic"]) for t in risks] == [
+            (str(c), RISK_RULE.name, RISK_RULE.code) for c in RISK_RULE.when]
+        assert [t["stressed"] for t in risks] == [level == MODEL.transitions.risk.stressed_at] * len(risks)
+        assert risks[0]["title"] == MODEL.diagnostics[RISK_RULE.code].title("lt")
+    else:
+        assert risks == []
+    assert (sorted(RISK_RULE.at_levels), MODEL.transitions.risk.stressed_at) == ([3, 4, 5], 4)  # the article
+
+
+CONDITIONS = [(n, c) for n in ABOVE_ONE for _, c in MODEL.rules.conditions_of(n)]
+
+
+@pytest.mark.parametrize("level,condition", CONDITIONS, ids=[f"{n}-{c}" for n, c in CONDITIONS])
+def test_a_lapse_names_in_words_the_first_answer_that_breaks_the_condition(level, condition):
+    said = crossing_words(MODEL, condition, "en")
+    broken = [v for v in MODEL.rules.scale if not condition.holds(v)]
+    first = max(broken) if condition.op == ">=" else min(broken)
+    verb = "falls" if condition.op == ">=" else "rises"
+    assert said == f"{words.label(MODEL, condition.fact, 'en')}: the answer {verb} to " \
+                   f"{words.scale_label(MODEL, first, 'en')}"
+    assert not condition.holds(first) and condition.holds(first + (1 if condition.op == ">=" else -1))
 
 
 def test_a_lapse_is_the_opposite_of_the_condition_on_the_scale():
@@ -85,19 +124,6 @@ def test_a_lapse_is_the_opposite_of_the_condition_on_the_scale():
         for value in MODEL.rules.scale:
             pulled = value <= int(threshold) if op == "<=" else value >= int(threshold)
             assert pulled == (not condition.holds(value))
-
-
-def test_complacency_is_read_from_the_regression_risk_rule_and_stressed_at_level_4():
-    rule = next(d for d in MODEL.rules.diagnostics if d.code == MODEL.transitions.risk.diagnostic)
-    g = transition_graph(MODEL)
-    for level in ABOVE_ONE:
-        found = [t for t in g.edges[level, level - 1]["triggers"] if t["kind"] == "complacency"]
-        if level in rule.at_levels:
-            assert [(t["condition"], t["rule"]) for t in found] == [(str(c), rule.name) for c in rule.when]
-            assert [t["stressed"] for t in found] == [level == 4] * len(found)
-        else:
-            assert found == []
-    assert MODEL.transitions.risk.stressed_at == 4  # the article: "Ypač ketvirtą lygį pasiekusios įmonės ..."
 
 
 # --- the capability DAG and the actions --------------------------------------------------------------
@@ -217,15 +243,33 @@ def test_graph_prints_a_summary_for_people_by_default(runner):
     result = runner.invoke(cli, ["graph"])
     assert result.exit_code == 0
     out = result.output
-    assert out.startswith(MODEL.text("graph_heading", "en") + "\n")
-    assert '  3 → 4 "Towards analysis" requires:\n    - quantitative_goals >= 4 (' in out
-    assert "  4 → 3 when any condition of level 4 lapses: quantitative_goals <= 3, " in out
-    assert "    or when complacency >= 4 (Resting on laurels; the article warns about this level above all)\n" in out
+    assert out.startswith("The transition graph of “Five levels of customer-service maturity”\n")
+    assert "\n5 levels\n  1 Low organisational maturity\n  2 In one pair of hands\n  3 Super-strategy · risk\n" \
+           "  4 Towards analysis · risk, above all at this level\n  5 Better than customers expect · risk\n" in out
+    assert "Risk of falling back at levels 3, 4 and 5 (the assessment gives a warning, but the level is kept), if:\n" \
+           "  - Resting on laurels: the answer rises to “mostly true”\nIt matters most at level 4." in out
+    assert '  3 → 4 “Towards analysis” needs:\n    - Quantitative goals (quantitative_goals): at least “mostly true”\n' in out
+    assert "  4 → 3 “Super-strategy” if:\n    - Quantitative goals: the answer falls to “partly true”\n" in out
+    assert "    - Chasing quick results: the answer rises to “mostly true”\n" in out
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+def test_the_graph_text_says_conditions_in_words_and_each_code_once(runner, lang):
+    out = runner.invoke(cli, ["graph", "--lang", lang]).output
+    assert ">=" not in out and "<=" not in out
+    for fact in MODEL.facts:
+        assert out.count(f"({fact})") <= 1, fact
+    fallbacks = out.split(MODEL.text("graph_fallbacks", lang))[1]
+    assert not any(words.label(MODEL, f, lang) in fallbacks for f in RISK_FACTS)  # the risk is no fall-back
 
 
 def test_graph_speaks_lithuanian(runner):
     out = runner.invoke(cli, ["graph", "--lang", "lt"]).output
-    assert "  1 → 2 „Vienose rankose“ reikalauja:\n" in out
+    assert out.startswith("Modelio „Penki klientų aptarnavimo brandos lygiai“ perėjimų grafas\n")
+    assert "  1 → 2 „Vienose rankose“. Ko reikia:\n" in out
+    assert "  3 → 2 „Vienose rankose“, jei:\n" in out
+    assert "    - Greitų rezultatų siekimas: atsakymas pakyla iki „greičiau tiesa“\n" in out
+    assert "      1 etapas:\n" in out and "banga" not in out
     assert "Gebėjimų prielaidos" in out
 
 
@@ -238,6 +282,18 @@ def test_graph_json_is_networkx_node_link_data_with_integer_levels(runner):
     assert edges_of(g, "forward") == FORWARD and edges_of(g, "fallback") == FALLBACK
 
 
+def test_graph_json_keeps_codes_beside_the_words(runner):
+    data = json.loads(runner.invoke(cli, ["graph", "--format", "json"]).output)
+    g = nx.node_link_graph(data, edges="edges")
+    need = next(r for r in g.edges[1, 2]["requires"] if r["fact"] == "cx_ownership")
+    assert (need["needed"], need["words"], need["label"]) == (">= 4", "at least “mostly true”",
+                                                              "Responsibility for customer orientation")
+    lapse = next(t for t in g.edges[3, 2]["triggers"] if t["fact"] == "quick_wins_focus")
+    assert (lapse["condition"], lapse["when"]) == ("quick_wins_focus <= 3", "quick_wins_focus >= 4")
+    assert lapse["words"] == "Chasing quick results: the answer rises to “mostly true”"
+    assert [(t["fact"], t["needed"], t["stressed"]) for t in g.nodes[4]["risks"]] == [("complacency", ">= 4", True)]
+
+
 def test_graph_graphml_parses_back_with_scalar_attributes(runner):
     result = runner.invoke(cli, ["graph", "--format", "graphml", "--lang", "lt"])
     assert result.exit_code == 0
@@ -246,17 +302,43 @@ def test_graph_graphml_parses_back_with_scalar_attributes(runner):
     assert [g.nodes[str(n)]["level"] for n in LEVELS] == LEVELS
     assert g.nodes["2"]["name"] == "Vienose rankose"
     assert "cx_ownership >= 4" in g.edges["1", "2"]["requires"]
-    assert "complacency >= 4" in g.edges["4", "3"]["triggers"]
+    assert "complacency" not in g.edges["4", "3"]["triggers"]
+    assert g.nodes["4"]["risks"].startswith("complacency >= 4") and g.nodes["4"]["risk_stressed"] is True
+    assert g.nodes["2"]["risks"] == "" and g.nodes["3"]["risk_stressed"] is False
 
 
-@pytest.mark.parametrize("fmt,forward,fallback", [("dot", " -> ", "style=dashed"), ("mermaid", " -->|", " -.->|")])
-def test_graph_dot_and_mermaid_draw_four_moves_forward_and_four_back(runner, fmt, forward, fallback):
-    out = runner.invoke(cli, ["graph", "--format", fmt]).output
+DOT_EDGE = re.compile(r'^  (\d+) -> (\d+) \[label="(.*)", style=(\w+)')
+MERMAID_EDGE = re.compile(r'^  L(\d+) (-->|-\.->)\|"(.*)"\| L(\d+)$')
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+@pytest.mark.parametrize("fmt", ["dot", "mermaid"])
+def test_graph_pictures_draw_the_moves_in_words_and_no_risk_on_a_fall_back(runner, fmt, lang):
+    out = runner.invoke(cli, ["graph", "--format", fmt, "--lang", lang]).output
     lines = out.splitlines()
-    assert lines[0] == {"dot": "digraph transitions {", "mermaid": "flowchart LR"}[fmt]
-    assert sum(forward in line for line in lines) == (len(FORWARD) + len(FALLBACK) if fmt == "dot" else len(FORWARD))
-    assert sum(fallback in line for line in lines) == len(FALLBACK)
-    assert "cx_ownership >= 4" in out
+    assert lines[0] == {"dot": "digraph transitions {", "mermaid": "flowchart TB"}[fmt]
+    assert ">=" not in out and "<=" not in out and "cx_ownership" not in out
+    if fmt == "dot":
+        edges = [(int(m[1]), int(m[2]), m[3], m[4] == "dashed") for m in map(DOT_EDGE.match, lines) if m]
+    else:
+        edges = [(int(m[1]), int(m[4]), m[3], m[2] == "-.->") for m in map(MERMAID_EDGE.match, lines) if m]
+    assert sorted((u, v) for u, v, _, back in edges if not back) == FORWARD
+    assert sorted((u, v) for u, v, _, back in edges if back) == FALLBACK
+    risk_words = {words.label(MODEL, f, lang) for f in RISK_FACTS} | RISK_FACTS | {"complacency"}
+    for u, _, label, back in edges:
+        assert not back or not any(w in label for w in risk_words), (u, label)
+    assert words.label(MODEL, "quantitative_goals", lang) + ":" in out  # short enough to stay on one line
+
+
+def test_the_dot_picture_marks_the_risk_on_its_levels_and_stresses_level_4(runner):
+    lines = runner.invoke(cli, ["graph", "--format", "dot"]).output.splitlines()
+    nodes = {int(line.split()[0]): line for line in lines if re.match(r"^  \d+ \[", line)}
+    title = MODEL.diagnostics[RISK_RULE.code].title("en")
+    for n, line in nodes.items():
+        assert (title in line) == (n in RISK_RULE.at_levels), n
+        assert ("penwidth=3" in line) == (n == MODEL.transitions.risk.stressed_at), n
+    assert "above all" in nodes[4] and "above all" not in nodes[3] + nodes[5]
+    assert "rankdir=TB" in lines[1]
 
 
 def test_graph_refuses_an_unknown_format(runner):
