@@ -1,260 +1,464 @@
-"""`branda report`: a client-ready report (HTML or Markdown) built once as blocks and written whole or not at all.
+"""`branda report`: a client-ready report (HTML, Markdown or PDF) built once as blocks and written whole or not at all.
 
-The report says what the level is and means, why (the chain with the article's sentences), what stands before
-the next level, the diagnostics with the article's advice, the roadmap (expert.plan), and three pictures: the
-level ladder, the fact profile and the transition diagram (inline SVG in HTML, a Mermaid block in Markdown).
+Page 1 is the executive summary: the level and what it means for this client, "provisional" when answers are
+missing, every diagnostic in one plain sentence and the first priorities of the plan. Then why (level by level,
+one line per criterion with the client's answer in words), what stands before the next level, the findings with
+the article's advice, the roadmap and the pictures; the consultant's full detail only in an appendix. Nothing a
+person reads carries a fact code, a rule name or an operator; each article sentence is quoted at most once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from branda.expert import svg
-from branda.expert.assess import Assessment
+from branda.expert import summary, svg, words
+from branda.expert.assess import Assessment, Gap
 from branda.expert.atomic import check_writable, write_atomic
+from branda.expert.consensus import Consensus, consensus, with_disagreement
 from branda.expert.errors import InputError
-from branda.expert.explain import Explanation, explain, rule_title
+from branda.expert.explain import Explanation, explain
+from branda.expert.plan import Plan, make_plan
 from branda.expert.profile import Profile
-from branda.expert.render import answers_text
 from branda.expert.report_blocks import Block, Figure, Heading, Item, Items, Para, Quote, literal
 from branda.expert.report_html import render_html
-from branda.expert.report_markdown import md_escape, render_markdown
+from branda.expert.report_markdown import render_markdown
 from branda.knowledge.model import Model
-from branda.rules.model import IndicatorRule
+from branda.rules.model import Condition, DiagnosticRule, IndicatorRule, StepRule
 
-__all__ = ["KINDS", "Figure", "Heading", "Item", "Items", "Para", "Quote", "build", "render_html",
-           "render_markdown", "report_kind", "write_report"]
+__all__ = ["KINDS", "Figure", "Heading", "Item", "Items", "Para", "Quote", "Report", "build", "combine",
+           "render_html", "render_markdown", "report_kind", "write_report"]
 
-KINDS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
-
-
-def _code(text: object) -> str:
-    """Inline code in the blocks' text: `fact`, `>= 4` (rendered as <code> in HTML, kept in Markdown)."""
-    return f"`{text}`"
+KINDS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
+PRIORITIES = 3  # the first priorities on page 1
 
 
+@dataclass
+class Report:
+    """What the report is built from, and the article sentences already quoted (each at most once)."""
 
-def _value(kb: Model, value: int | None, lang: str) -> str:
-    return kb.text("report_next_unknown", lang) if value is None else _code(value)
+    explanation: Explanation
+    plan: Plan
+    lang: str
+    names: dict[str, str] = field(default_factory=dict)  # a respondent's source -> the name shown
+    quoted: set[str] = field(default_factory=set)
+
+    @property
+    def a(self) -> Assessment:
+        return self.explanation.assessment
+
+    @property
+    def kb(self) -> Model:
+        return self.a.model
+
+    def t(self, key: str, **values: object) -> str:
+        return self.kb.text(key, self.lang, **values)
+
+    def quote(self, text: str) -> list[Block]:
+        """The article's sentence as a block, unless it is empty or already quoted in this report."""
+        key = " ".join(text.strip().strip("„“”\"").split()).rstrip(".")
+        if not key or key in self.quoted:
+            return []
+        self.quoted.add(key)
+        return [Quote(text)]
+
+    def level_name(self, n: int) -> str:
+        return self.kb.level(n).name(self.lang)
 
 
-def _fact_value(kb: Model, fact: str, value: int | None, needed: str, lang: str) -> str:
-    if value is None:
-        return kb.text("report_fact_unknown", lang, fact=_code(fact), needed=_code(needed))
-    return kb.text("report_fact_value", lang, fact=_code(fact), value=_code(value), needed=_code(needed))
+def _need_line(r: Report, fact: str, value: int | None, needed: str) -> str:
+    kb, lang = r.kb, r.lang
+    return r.t("report_need_unknown" if value is None else "report_need_line", label=words.label(kb, fact, lang),
+               value=words.value_words(kb, value, lang), needed=words.needs_words(kb, needed, lang))
 
 
-# --- the sections ---------------------------------------------------------------------------------------
+def _criterion(r: Report, rule: IndicatorRule) -> Item:
+    """A criterion that holds, with the client's answers in words."""
+    facts = {c.fact: r.a.profile.facts.get(c.fact) for c in rule.when}
+    return Item(r.t("report_criterion", title=rule.title(r.lang), facts=summary.facts_said(r.kb, facts, r.lang)))
 
-def _summary(a: Assessment, lang: str) -> list[Block]:
-    kb = a.model
+
+def _risk_rule(kb: Model) -> DiagnosticRule | None:
+    """The diagnostic rule of the fall-back risk (the article: complacency), read from the model."""
+    code = kb.transitions.risk.diagnostic
+    return next((d for d in kb.rules.diagnostics if d.code == code), None)
+
+
+def _when_words(r: Report, conditions: Sequence[Condition]) -> str:
+    """A rule's conditions in words: "complacency is at least “mostly true”"."""
+    return summary.joined(r.kb, (r.t("report_condition", label=summary.inline(words.label(r.kb, c.fact, r.lang)),
+                                     needed=words.needs_words(r.kb, c.needed, r.lang)) for c in conditions), r.lang)
+
+
+# --- page 1: the executive summary ----------------------------------------------------------------------
+
+def _priorities(r: Report) -> list[str]:
+    """The plan's first actions (the first wave, then the next); at the top level, keeping it."""
+    kb, a = r.kb, r.a
+    risk = kb.transitions.risk
+    found: list[str] = []
+    if risk.diagnostic in a.codes and risk.diagnostic in kb.diagnostics:
+        found.append(kb.diagnostics[risk.diagnostic].advice(r.lang))
+    if r.plan.already:
+        found.append(kb.transitions.lapse.advice(r.lang))
+    for step in r.plan.steps:
+        for wave in step.waves:
+            found += [action.text(r.lang) for action in wave]
+    return list(dict.fromkeys(found))[:PRIORITIES]
+
+
+def _summary(r: Report) -> list[Block]:
+    kb, a, lang = r.kb, r.a, r.lang
     names = [lv.name(lang) for lv in kb.levels]
-    ladder = svg.ladder_svg(names, a.level, kb.text("report_level_word", lang, level="{level}"),
-                            kb.text("report_ladder_here", lang), kb.text("report_ladder_caption", lang))
-    here = f"**◀ {md_escape(kb.text('report_ladder_here', lang))}**"
-    rungs = "\n".join(f"| {n} | {md_escape(names[n - 1])} | {here if n == a.level else ''} |" for n in range(kb.top, 0, -1))
+    progress = summary.next_progress(a)
+    progress_text = "" if progress is None else r.t(
+        "report_ladder_progress", held=progress[0], total=words.counted(kb, progress[1], "noun_criterion_gen", lang))
+    ladder = _ladder(r, names, progress, progress_text)
     blocks: list[Block] = [
-        Heading(2, kb.text("report_level_heading", lang, level=a.level, name=kb.level(a.level).name(lang))),
-        Para(kb.level(a.level).description(lang), "lead"),
-        Figure(ladder, "| | | |\n|---|---|---|\n" + rungs, kb.text("report_ladder_caption", lang))]
-    if a.ready is not None:
-        blocks.append(Para(kb.text("report_cx_ready", lang, answer=kb.text("answer_yes" if a.ready else "answer_no", lang))))
-    return [*blocks, Para(kb.text("report_tone", lang), "note")]
+        Heading(2, r.t("report_level_heading", level=a.level, top=kb.top, name=r.level_name(a.level))),
+        Para(summary.meaning(a, lang), "lead")]
+    provisional = summary.provisional(a, lang)
+    if provisional and kb.incomplete:
+        blocks.append(Para(f"**{kb.diagnostics[kb.incomplete].title(lang)}.** {provisional}", "callout"))
+    blocks.append(ladder)
+    shown = [d for d in a.diagnostics if not (provisional and d.code == kb.incomplete)]
+    blocks.append(Heading(3, r.t("report_findings_heading")))
+    if shown:
+        blocks.append(Items(tuple(Item(f"**{kb.diagnostics[d.code].title(lang)}.** {summary.diagnostic_sentence(a, d, lang)}")
+                                  for d in shown)))
+    elif not provisional:
+        blocks.append(Para(r.t("report_no_diagnostics")))
+    if a.ready:
+        blocks.append(Para(r.t("report_cx_ready")))
+    priorities = _priorities(r)
+    if priorities:
+        key = "report_keep_priorities_heading" if r.plan.already else "report_priorities_heading"
+        blocks += [Heading(3, r.t(key)), Items(tuple(Item(p) for p in priorities), numbered=True)]
+    return [*blocks, Para(r.t("report_tone"), "note")]
 
 
-def _why(e: Explanation, lang: str) -> list[Block]:
-    a = e.assessment
-    kb, rules = a.model, a.model.rules
-    blocks: list[Block] = [Heading(2, kb.text("report_why_heading", lang, level=a.level)),
-                           Para(kb.text("report_step_by_step", lang)), Quote(rules.steps[0].cites(lang))]
+# --- why, and what stands before the next level ----------------------------------------------------------
+
+def _why(r: Report) -> list[Block]:
+    kb, a, lang = r.kb, r.a, r.lang
+    blocks: list[Block] = [Heading(2, r.t("report_why_heading", level=a.level), new_page=True),
+                           Para(r.t("report_step_by_step")), *r.quote(kb.rules.steps[0].cites(lang))]
     if a.level == 1:
-        blocks += [Para(kb.text("report_only_floor", lang)), Quote(kb.level(1).source(lang))]
-    fired = [f for f in e.chain if isinstance(rules.rule(f.rule), IndicatorRule)]
+        blocks.append(Para(r.t("report_only_floor")))
     for n in range(2, a.level + 1):
-        items = []
-        for f in fired:
-            rule = rules.rule(f.rule)
-            assert isinstance(rule, IndicatorRule)
-            if rule.level == n:
-                details = tuple(_fact_value(kb, c.fact, f.because.get(c.fact), c.needed, lang) for c in rule.when)
-                items.append(Item(rule_title(kb, f.rule, lang), details, rule.cites(lang)))
-        blocks += [Heading(3, kb.text("level_met", lang, level=n, name=kb.level(n).name(lang), count=len(items))),
-                   Items(tuple(items))]
-    towards = [r.level for r in map(rules.rule, (f.rule for f in e.towards)) if isinstance(r, IndicatorRule)]
-    for n in sorted(set(towards)):
-        met = towards.count(n)
-        blocks.append(Para(kb.text("report_towards", lang, level=n, met=met, count=len(rules.indicators_of(n)))))
+        criteria = kb.rules.indicators_of(n)
+        blocks += [Heading(3, r.t("report_level_met", level=n, name=r.level_name(n))),
+                   *r.quote(kb.level(n).source(lang)), Items(tuple(_criterion(r, rule) for rule in criteria))]
     return blocks
 
 
-def _next(a: Assessment, lang: str) -> list[Block]:
-    kb, rules = a.model, a.model.rules
+def _gap_item(r: Report, rule: IndicatorRule, gaps: Sequence[Gap]) -> Item:
+    return Item(f"**{rule.title(r.lang)}**", tuple(_need_line(r, g.fact, g.value, g.needed) for g in gaps))
+
+
+def _next(r: Report) -> list[Block]:
+    kb, a, lang = r.kb, r.a, r.lang
     if a.level == kb.top:
         return []  # the roadmap section says how to keep the top level
     n = a.level + 1
-    unmet = list(dict.fromkeys(g.rule for g in a.why_not_next))
+    held, missing = summary.criteria_of(kb, a.profile.facts, n)
+    blocks: list[Block] = [Heading(2, r.t("report_next_heading", level=n, name=r.level_name(n))),
+                           *r.quote(kb.level(n).source(lang))]
+    blocks += [Para(r.t("report_next_missing", level=n)),
+               Items(tuple(_gap_item(r, rule, [g for g in a.why_not_next if g.rule == rule.name]) for rule in missing))]
+    if held:
+        blocks += [Para(r.t("report_next_held", level=n)), Items(tuple(_criterion(r, rule) for rule in held))]
+    return blocks
+
+
+# --- the findings with the article's advice ------------------------------------------------------------
+
+def _cautious(r: Report, answers: Sequence[int | None], combined: int | None) -> str:
+    """What the combined value is: the middle answer, or the cautious middle of an even number of answers."""
+    known = sorted((v for v in answers if v is not None), reverse=True)
+    listed = summary.joined(r.kb, (str(v) for v in known), r.lang)
+    key = "report_middle_odd" if len(known) % 2 else "report_middle_even"
+    return r.t(key, values=listed, value=combined, label=words.value_words(r.kb, combined, r.lang))
+
+
+def _disputed(r: Report) -> list[Block]:
+    kb, a, lang = r.kb, r.a, r.lang
     items = []
-    for name in unmet:
-        details = tuple(_fact_value(kb, g.fact, g.value, g.needed, lang) for g in a.why_not_next if g.rule == name)
-        items.append(Item(rule_title(kb, name, lang), details, rules.rule(name).cites(lang)))
-    count = len(rules.indicators_of(n))
-    return [Heading(2, kb.text("report_next_heading", lang, level=n, name=kb.level(n).name(lang))),
-            Para(kb.text("report_next_count", lang, met=count - len(unmet), count=count, level=n)),
-            Items(tuple(items))]
+    for fact, answers in a.answers.items():
+        who = tuple(r.t("report_answer_by", name=literal(r.names.get(source, source)),
+                        value=words.value_words(kb, v, lang, numbers=v is not None))
+                    for source, v in zip(a.respondents, answers, strict=False))
+        items.append(Item(f"**{words.label(kb, fact, lang)}**", (*who, _cautious(r, answers, a.profile.facts.get(fact)))))
+    return [Para(r.t("report_disputed")), Items(tuple(items))]
 
 
-def _diagnostics(a: Assessment, lang: str) -> list[Block]:
-    kb = a.model
-    blocks: list[Block] = [Heading(2, kb.text("report_diagnostics_heading", lang))]
-    if not a.diagnostics:
-        blocks.append(Para(kb.text("report_no_diagnostics", lang)))
+def _open_questions(r: Report) -> list[Block]:
+    kb, a, lang = r.kb, r.a, r.lang
+    decisive = list(a.decisive_unknowns)
+    rest = [f for f in a.unknown_facts if f not in a.decisive_unknowns]
+    blocks: list[Block] = []
+    if decisive:
+        blocks += [Para(r.t("report_open_questions")),
+                   Items(tuple(Item(words.label(kb, f, lang)) for f in decisive), columns=True)]
+    if rest:
+        blocks.append(Para(r.t("report_unknown_rest" if decisive else "report_unknown_only",
+                               labels=summary.labels_said(kb, rest, lang),
+                               count=words.counted(kb, len(rest), "noun_question_gen", lang))))
+    return blocks
+
+
+def _findings(r: Report) -> list[Block]:
+    kb, a, lang = r.kb, r.a, r.lang
+    blocks: list[Block] = []
+    said = set(_priorities(r))  # advice already given on page 1 is not given again
     for d in a.diagnostics:
         info = kb.diagnostics[d.code]
-        blocks += [Heading(3, info.title(lang)), Para(info.message(lang))]
+        advice = [] if info.advice(lang) in said else [Para(info.advice(lang))]
+        blocks += [Heading(3, info.title(lang)), *advice, *r.quote(info.source(lang))]
         if d.code == kb.incomplete:
-            blocks += [Para(kb.text("report_could_change", lang) + ":"),
-                       Items(tuple(Item(f"{_code(f)}: {kb.text('report_values', lang, values=answers_text(kb, v, lang))}")
-                                   for f, v in a.decisive_unknowns.items()))]
-        elif d.facts:
-            shown = ", ".join(f"{_code(k)} = {_value(kb, v, lang)}" for k, v in d.facts.items())
-            blocks.append(Para(f"{kb.text('report_based_on', lang)}: {shown}"))
-        blocks += [Para(f"**{kb.text('report_advice', lang)}:** {info.advice(lang)}"), Quote(info.source(lang))]
+            blocks += _open_questions(r)
+        elif d.code == kb.disagree and a.answers:
+            blocks += _disputed(r)
+    if a.unknown_facts and kb.incomplete not in a.codes:
+        blocks += [Heading(3, r.t("report_unknown_heading")), *_open_questions(r)]
+    return [Heading(2, r.t("report_findings_detail_heading")), *blocks] if blocks else []
+
+
+# --- the roadmap ---------------------------------------------------------------------------------------
+
+def _risk_watch(r: Report, level: int) -> list[Block]:
+    """The fall-back risk to watch at `level` (from the rule itself), unless it is already raised."""
+    kb, a = r.kb, r.a
+    rule, risk = _risk_rule(kb), kb.transitions.risk
+    if rule is None or level not in rule.at_levels or risk.diagnostic in a.codes:
+        return []
+    now = summary.joined(kb, (words.value_words(kb, a.profile.facts.get(c.fact), r.lang) for c in rule.when), r.lang)
+    key = "report_risk_top" if r.plan.already else "report_risk"
+    text = r.t(key, level=level, title=kb.diagnostics[rule.code].title(r.lang), condition=_when_words(r, rule.when),
+               now=now)
+    if level == risk.stressed_at:
+        text += " " + r.t("report_risk_stressed", level=level)
+    return [Para(text), *r.quote(rule.cites(r.lang))]
+
+
+def _roadmap(r: Report) -> list[Block]:
+    kb, lang, plan = r.kb, r.lang, r.plan
+    lapse = kb.transitions.lapse
+    if plan.already:
+        return [Heading(2, r.t("report_keep_heading")), *_risk_watch(r, plan.start),
+                *r.quote(lapse.cites(lang)), *r.quote(kb.transitions.risk.cites(lang))]
+    blocks: list[Block] = [Heading(2, r.t("report_roadmap_heading", level=plan.target,
+                                          name=r.level_name(plan.target)))]
+    for step in plan.steps:
+        if len(plan.steps) > 1:
+            blocks.append(Heading(3, r.t("report_step", start=step.start, end=step.end, name=r.level_name(step.end))))
+        if step.waves:
+            blocks.append(Para(r.t("report_actions")))
+        for i, wave in enumerate(step.waves, 1):
+            blocks += [Para(r.t("report_wave_first" if i == 1 else "report_wave_next", wave=i), "wave"),
+                       Items(tuple(Item(action.text(lang)) for action in wave))]
+        blocks += _risk_watch(r, step.end)
+        if step.milestone:
+            blocks += [Para(f"**{r.t('report_milestone')}.** {step.milestone.text(lang)}")]
+    blocks += [Heading(3, r.t("report_keep_heading")), Para(lapse.advice(lang)), *r.quote(lapse.cites(lang))]
     return blocks
 
 
-def _plan(model: Model, profile: Profile, lang: str) -> dict[str, Any]:
-    from branda.expert.plan import make_plan, plan_json
+# --- the pictures --------------------------------------------------------------------------------------
 
-    return plan_json(make_plan(model, profile), lang)
-
-
-def _change(kb: Model, c: dict[str, Any], lang: str) -> str:
-    if c["from"] is None:
-        return kb.text("report_change_unknown", lang, fact=_code(c["fact"]), new=_code(c["to"]), needed=_code(c["needed"]))
-    return kb.text("report_change", lang, fact=_code(c["fact"]), old=_code(c["from"]), new=_code(c["to"]),
-              needed=_code(c["needed"]))
-
-
-def _roadmap(kb: Model, p: dict[str, Any], lang: str) -> list[Block]:
-    blocks: list[Block] = []
-    if not p["already_reached"]:
-        blocks.append(Heading(2, kb.text("report_roadmap_heading", lang, level=p["to"], name=kb.level(p["to"]).name(lang))))
-        sets = p["change_details"]
-        if len(sets) == 1:
-            blocks += [Para(kb.text("report_changes_one", lang, level=p["to"])),
-                       Items(tuple(Item(_change(kb, c, lang)) for c in sets[0]))]
-        else:
-            blocks += [Para(kb.text("report_changes_many", lang, level=p["to"], count=len(sets))),
-                       Items(tuple(Item(kb.text("report_alternative", lang, number=i), tuple(_change(kb, c, lang) for c in s))
-                                   for i, s in enumerate(sets, 1)))]
-    for i, step in enumerate(p["steps"], 1):
-        blocks += [Heading(3, kb.text("report_step", lang, number=i, start=step["from"], end=step["to"], name=step["name"])),
-                   Para(f"**{kb.text('report_actions', lang)}**")]
-        waves = sorted({a["wave"] for a in step["actions"]})
-        for w in waves:
-            blocks += [Para(kb.text("report_wave", lang, wave=w), "wave"),
-                       Items(tuple(Item(a["text"], quote=a["cites"]) for a in step["actions"] if a["wave"] == w))]
-        for r in step["risks"]:
-            value = kb.text("report_next_unknown", lang) if r["value"] is None else r["value"]
-            risk = kb.text("report_risk", lang, title=kb.diagnostics[kb.transitions.risk.diagnostic or ""].title(lang),
-                      condition=_code(r["when"]), value=value)
-            blocks.append(Para(risk + (" " + kb.text("report_risk_active", lang) if r["active"] else "")))
-        if step["milestone"]:
-            blocks.append(Para(f"**{kb.text('report_milestone', lang)}:** {step['milestone']}"))
-    if p["already_reached"]:
-        blocks += [Heading(2, kb.text("report_roadmap_keep", lang)), Para(kb.text("top_level", lang))]
-    blocks += [Para(p["keep"]["advice"]), Quote(p["keep"]["cites"])]
-    return blocks
+def _ladder(r: Report, names: list[str], progress: tuple[int, int] | None, progress_text: str) -> Figure:
+    kb, a = r.kb, r.a
+    here = r.t("report_ladder_here")
+    picture = svg.ladder_svg(names, a.level, r.t("report_level_word", level="{level}"), here,
+                             r.t("report_ladder_caption"), progress, progress_text)
+    rows = tuple((r.t("report_level_word", level=n), names[n - 1],
+                  f"**◀ {here}**" if n == a.level else progress_text if n == a.level + 1 else "")
+                 for n in range(kb.top, 0, -1))
+    return Figure(picture, (("", "", ""), *rows), r.t("report_ladder_caption"))
 
 
-def _bars(a: Assessment, lang: str) -> list[tuple[str, list[svg.Bar]]]:
+def _bars(r: Report) -> list[tuple[str, list[svg.Bar]]]:
     """Each fact with the condition that matters next: the lowest one it fails, else the highest it meets."""
-    kb, rules = a.model, a.model.rules
+    kb, a, lang = r.kb, r.a, r.lang
+    rules = kb.rules
     groups: dict[int, list[svg.Bar]] = {}
     for name, fact in kb.facts.items():
         value = a.profile.facts.get(name)
-        conds = sorted(((r.level, c) for r in rules.indicators for c in r.when if c.fact == name), key=lambda x: x[0])
+        label = words.label(kb, name, lang)
+        if fact.polarity == "-":  # a higher answer is more of a symptom
+            label = r.t("report_profile_label", label=label, sign="\u2212")
+        conds = sorted(((rl.level, c) for rl in rules.indicators for c in rl.when if c.fact == name), key=lambda x: x[0])
         if conds:
             failing = [(n, c) for n, c in conds if not c.holds(value)]
             level, cond = failing[0] if failing else conds[-1]
             status = "unknown" if value is None else "open" if failing else "holds"
             key = "report_profile_holds" if status == "holds" else "report_profile_needs"
-            note = kb.text(key, lang, level=level, needed=cond.needed)
-            group = conds[0][0]
-        else:
-            signal = [(r, c) for r in rules.diagnostics for c in r.when if c.fact == name]
-            if not signal:
-                continue
-            rule, trigger = signal[0]
-            raised = trigger.holds(value)
-            status, group = "unknown" if value is None else "open" if raised else "holds", min(rule.at_levels)
-            note = kb.text("report_profile_signal", lang, needed=trigger.needed, title=kb.diagnostics[rule.code].title(lang))
-            zone = tuple(v for v in rules.scale if not trigger.holds(v))  # the values that raise nothing
-            groups.setdefault(group, []).append(svg.Bar(name, fact.polarity, value, zone, status, note))
+            note = r.t(key, level=level, needed=words.needs_words(kb, cond.needed, lang))
+            zone = tuple(v for v in rules.scale if cond.holds(v))
+            groups.setdefault(conds[0][0], []).append(svg.Bar(label, value, zone, status, note))
             continue
-        zone = tuple(v for v in rules.scale if cond.holds(v))
-        groups.setdefault(group, []).append(svg.Bar(name, fact.polarity, value, zone, status, note))
-    return [(kb.text("report_profile_group", lang, level=n, name=kb.level(n).name(lang)), groups[n]) for n in sorted(groups)]
+        signal = [(d, c) for d in rules.diagnostics for c in d.when if c.fact == name]
+        if not signal:
+            continue
+        rule, trigger = signal[0]
+        status = "unknown" if value is None else "open" if trigger.holds(value) else "holds"
+        note = r.t("report_profile_signal", title=kb.diagnostics[rule.code].title(lang),
+                   needed=words.needs_words(kb, trigger.needed, lang))
+        zone = tuple(v for v in rules.scale if not trigger.holds(v))  # the values that raise nothing
+        groups.setdefault(min(rule.at_levels), []).append(svg.Bar(label, value, zone, status, note))
+    return [(r.t("report_profile_group", level=n, name=r.level_name(n)), groups[n]) for n in sorted(groups)]
 
 
-def _profile(a: Assessment, lang: str) -> list[Block]:
-    kb, scale = a.model, a.model.rules.scale
-    groups = _bars(a, lang)
-    unknown = kb.text("report_profile_unknown", lang)
-    rows = [f"| | | {kb.low}-{kb.high} | |", "|---|---|---|---|"]
-    for heading, bars in groups:
-        rows.append(f"| **{md_escape(heading)}** | | | |")
+def _profile(r: Report) -> Figure:
+    kb = r.kb
+    scale = kb.rules.scale
+    groups = _bars(r)
+    unknown = r.t("report_profile_unknown")
+    rows = [(r.t("report_profile_col_fact"), r.t("report_profile_col_answer"), r.t("report_profile_col_needs"))]
+    for group, bars in groups:
+        rows.append((f"**{group}**", "", ""))
         for b in bars:
             filled = 0 if b.value is None else b.value - kb.low + 1
-            shown = f"`{'■' * filled}{'□' * (len(scale) - filled)}` {b.value}" if b.value is not None else f"*{unknown}*"
-            sign = "−" if b.polarity == "-" else "+"
-            rows.append(f"| `{b.fact}` | {sign} | {shown} | {md_escape(b.note)} |")
-    picture = svg.profile_svg(groups, unknown, kb.text("report_profile_heading", lang), tuple(scale))
-    return [Heading(2, kb.text("report_profile_heading", lang)),
-            Figure(picture, "\n".join(rows), kb.text("report_profile_caption", lang))]
+            shown = f"`{'■' * filled}{'□' * (len(scale) - filled)}` {b.value}" if b.value is not None else unknown
+            rows.append((b.label, shown, b.note))
+    heading = r.t("report_profile_heading")
+    picture = svg.profile_svg(groups, unknown, heading, tuple(scale))
+    return Figure(picture, tuple(rows), r.t("report_profile_caption", low=kb.low, high=kb.high), heading,
+                  r.t("report_profile_caption_md", low=kb.low, high=kb.high))
 
 
-def _graph(a: Assessment, lang: str) -> list[Block]:
-    from branda.expert.transitions import graph_mermaid, transition_graph
+def _transitions(r: Report) -> Figure:
+    """The moves between levels as the engine makes them: up when a level's criteria all hold; down one level
+    when a condition of the level lapses; the fall-back risk as a marker where its rule can be raised."""
+    kb, lang = r.kb, r.lang
+    rule, risk = _risk_rule(kb), kb.transitions.risk
+    risky = set(rule.at_levels) if rule is not None else set()
+    condition = _when_words(r, rule.when) if rule is not None else ""
+    moves = {}
+    for n in kb.rules.levels:
+        up = r.t("report_move_up", level=n + 1, count=len(kb.rules.indicators_of(n + 1))) if n < kb.top else ""
+        down = r.t("report_move_down", level=n, below=n - 1) if n > 1 else ""
+        stressed = n == risk.stressed_at
+        marker = r.t("report_move_risk_stressed" if stressed else "report_move_risk", condition=condition) \
+            if n in risky else ""
+        moves[n] = svg.Move(up, down, marker, stressed)
+    names = [lv.name(lang) for lv in kb.levels]
+    heading = r.t("report_graph_heading")
+    picture = svg.transition_svg(names, r.a.level, r.t("report_level_word", level="{level}"), moves, heading)
+    rows = [(r.t("report_graph_col_level"), r.t("report_graph_col_up"), r.t("report_graph_col_down"),
+             r.t("report_graph_col_risk"))]
+    for n in range(kb.top, 0, -1):
+        m = moves[n]
+        level = r.t("report_graph_row_level", level=n, name=names[n - 1])
+        rows.append((f"**{level}**" if n == r.a.level else level, m.up, m.down, m.risk))
+    return Figure(picture, tuple(rows), r.t("report_graph_caption", stressed=risk.stressed_at or ""), heading,
+                  r.t("report_graph_caption_md", stressed=risk.stressed_at or ""))
 
-    kb = a.model
-    g = transition_graph(kb, lang)
-    names = [g.nodes[n]["name"] for n in kb.rules.levels]
-    forward = {n: kb.text("report_graph_conditions", lang, count=len(g.edges[n, n + 1]["requires"]))
-               for n in range(1, kb.top)}
-    fallback = {n: ", ".join(t["condition"] for t in g.edges[n, n - 1]["triggers"] if t["kind"] == "complacency")
-                for n in range(2, kb.top + 1)}
-    picture = svg.transition_svg(names, a.level, forward, fallback, kb.transitions.risk.stressed_at,
-                                 kb.text("report_graph_heading", lang))
-    mermaid = f"```mermaid\n{graph_mermaid(kb, lang)}\n  style L{a.level} fill:{svg.ACCENT},color:#ffffff\n```"
-    return [Heading(2, kb.text("report_graph_heading", lang)), Figure(picture, mermaid, kb.text("report_graph_caption", lang))]
+
+def _pictures(r: Report) -> list[Block]:
+    return [Heading(2, r.t("report_pictures_heading")),
+            _transitions(r), _profile(r)]
 
 
-def build(kb: Model, profile: Profile, lang: str = "en") -> tuple[str, list[Block]]:
-    """The report's title and blocks, every text in `lang`."""
+# --- the appendix: every firing, every condition --------------------------------------------------------
+
+def _firing_line(r: Report, name: str, because: dict[str, int]) -> str:
+    kb, lang = r.kb, r.lang
+    rule = kb.rules.rule(name)
+    facts = summary.joined(kb, (r.t("report_fact_said", label=summary.inline(words.label(kb, f, lang)),
+                                    value=words.value_words(kb, v, lang, numbers=True)) for f, v in because.items()),
+                           lang)
+    if isinstance(rule, IndicatorRule):
+        return r.t("report_fired_criterion", title=rule.title(lang), level=rule.level, facts=facts)
+    if isinstance(rule, DiagnosticRule):
+        title = kb.diagnostics[rule.code].title(lang)
+        return r.t("report_fired_diagnostic_facts" if because else "report_fired_diagnostic", title=title, facts=facts)
+    assert isinstance(rule, StepRule)
+    n = rule.level
+    return r.t(f"report_fired_{rule.kind}", level=n, name=r.level_name(n), below=n - 1, above=n + 1)
+
+
+def _appendix(r: Report) -> list[Block]:
+    kb, a, lang = r.kb, r.a, r.lang
+    blocks: list[Block] = [Heading(2, r.t("report_appendix_heading"), new_page=True), Para(r.t("report_appendix_intro")),
+                           Heading(3, r.t("report_appendix_criteria"))]
+    for n in range(2, kb.top + 1):
+        held, missing = summary.criteria_of(kb, a.profile.facts, n)
+        total = len(held) + len(missing)
+        blocks.append(Para(r.t("report_appendix_level", level=n, name=r.level_name(n), held=len(held),
+                               total=words.counted(kb, total, "noun_criterion_gen", lang), total_n=total), "wave"))
+        items = []
+        for rule in kb.rules.indicators_of(n):
+            state = r.t("report_holds" if rule in held else "report_holds_not")
+            details = tuple(r.t("report_condition_detail", label=words.label(kb, c.fact, lang),
+                                value=words.value_words(kb, a.profile.facts.get(c.fact), lang, numbers=True),
+                                needed=words.needs_words(kb, c.needed, lang, numbers=True),
+                                state=r.t("report_condition_met" if c.holds(a.profile.facts.get(c.fact))
+                                          else "report_condition_not_met"))
+                            for c in rule.when)
+            quote = rule.cites(lang)
+            key = " ".join(quote.strip().strip("„“”\"").split()).rstrip(".")
+            shown = "" if key in r.quoted else quote
+            r.quoted.add(key)
+            items.append(Item(f"**{rule.title(lang)}** – {state}", details, shown))
+        blocks.append(Items(tuple(items)))
+    blocks += [Heading(3, r.t("report_appendix_chain")),
+               Items(tuple(Item(_firing_line(r, f.rule, dict(f.because))) for f in a.firings), numbered=True)]
+    return blocks
+
+
+# --- the whole report ----------------------------------------------------------------------------------
+
+def combine(kb: Model, profiles: Sequence[Profile]) -> tuple[Profile, Consensus | None]:
+    """One profile from one respondent, or the consensus of several (with each respondent's answers)."""
+    if len(profiles) == 1:
+        return profiles[0], None
+    c = consensus(kb, profiles)
+    return c.profile, c
+
+
+def respondent_name(profile: Profile) -> str:
+    """The respondent's name: `respondent:` in the profile, else the file's name."""
+    return getattr(profile, "respondent", None) or Path(profile.source).name
+
+
+def build(kb: Model, profile: Profile | Sequence[Profile], lang: str = "en", appendix: bool = False,
+          respondents: Sequence[Profile] = ()) -> tuple[str, list[Block]]:
+    """The report's title and blocks, every text in `lang`.
+
+    `profile` is the profile to report on; with several respondents pass their profiles (the first argument may
+    then be the consensus profile with --set applied, or the sequence itself).
+    """
+    if not isinstance(profile, Profile):
+        respondents = tuple(profile)
+        profile, _ = combine(kb, respondents)
     e = explain(kb, profile)
-    a = e.assessment
-    title = kb.text("report_title", lang)
+    if len(respondents) > 1:
+        c = consensus(kb, respondents)
+        e = Explanation(with_disagreement(e.assessment, c), e.chain, e.towards)
+    r = Report(e, make_plan(kb, profile), lang, {p.source: respondent_name(p) for p in respondents})
+    a = r.a
+    title = r.t("report_title")
     organisation = a.profile.organisation
-    subtitle = literal(organisation) if organisation else kb.text("unnamed_organisation", lang)
+    subtitle = literal(organisation) if organisation else r.t("unnamed_organisation")
     if a.profile.assessed_on:
-        subtitle += " · " + kb.text("report_assessed_on", lang, date=literal(a.profile.assessed_on))
+        subtitle += " · " + r.t("report_assessed_on", date=literal(str(a.profile.assessed_on)))
+    if len(respondents) > 1:
+        subtitle += " · " + r.t("report_respondents", count=len(respondents),
+                                names=", ".join(literal(respondent_name(p)) for p in respondents))
     blocks: list[Block] = [Heading(1, title), Para(subtitle, "subtitle")]
-    blocks += _summary(a, lang) + _why(e, lang) + _next(a, lang) + _diagnostics(a, lang)
-    blocks += _roadmap(kb, _plan(kb, profile, lang), lang) + _profile(a, lang) + _graph(a, lang)
-    if a.unknown_facts:
-        blocks += [Heading(2, kb.text("report_unknown_heading", lang)),
-                   Para(kb.text("report_unknown_list", lang, count=len(a.unknown_facts),
-                           facts=", ".join(_code(f) for f in a.unknown_facts)))]
-    blocks.append(Para(kb.text("report_footer", lang), "note"))
+    blocks += _summary(r) + _why(r) + _next(r) + _findings(r) + _roadmap(r) + _pictures(r)
+    if appendix:
+        blocks += _appendix(r)
+    blocks.append(Para(r.t("report_footer"), "note"))
     return f"{title}: {subtitle}", blocks
 
 
 # --- the file -----------------------------------------------------------------------------------------
 
 def report_kind(kb: Model, out: str, lang: str = "en") -> str:
-    """'html' or 'md' from the file's extension; an InputError for anything else or a missing folder."""
+    """'html', 'md' or 'pdf' from the file's extension; an InputError for anything else or a missing folder."""
     path = Path(out)
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
@@ -263,8 +467,17 @@ def report_kind(kb: Model, out: str, lang: str = "en") -> str:
     return kind
 
 
-def write_report(kb: Model, profile: Profile, out: str | Path, kind: str, lang: str = "en") -> None:
+def write_report(kb: Model, profile: Profile | Sequence[Profile], out: str | Path, kind: str, lang: str = "en",
+                 appendix: bool = False, respondents: Sequence[Profile] = ()) -> None:
     """Render the whole report in memory, then write it atomically: a failure leaves any old file untouched."""
-    title, blocks = build(kb, profile, lang)
-    text = render_html(kb, title, blocks, lang) if kind == "html" else render_markdown(kb, title, blocks, lang)
-    write_atomic(out, text)
+    title, blocks = build(kb, profile, lang, appendix, respondents)
+    if kind == "md":
+        write_atomic(out, render_markdown(kb, title, blocks, lang))
+        return
+    page = render_html(kb, title, blocks, lang)
+    if kind == "pdf":
+        from branda.expert.pdf import write_pdf
+
+        write_pdf(kb, page, out, lang)
+        return
+    write_atomic(out, page)

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 class Heading:
     level: int
     text: str
+    new_page: bool = False  # in print, the section it opens starts on a new page
 
 
 @dataclass(frozen=True)
 class Para:
     text: str
-    kind: str = ""  # "lead", "note" or ""
+    kind: str = ""  # "lead", "callout", "note", "wave" or ""
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,19 @@ class Item:
 @dataclass(frozen=True)
 class Items:
     items: tuple[Item, ...]
+    numbered: bool = False
+    columns: bool = False  # short items, set in two columns where the page allows
 
 
 @dataclass(frozen=True)
 class Figure:
+    """A picture: SVG for HTML and PDF, a table for Markdown; its heading and caption are kept with it."""
+
     svg: str
-    markdown: str
+    table: tuple[tuple[str, ...], ...]  # for Markdown: the header row, then the rows (our own text, ** and ` kept)
     caption: str
+    heading: str = ""
+    markdown_caption: str = ""  # when the table needs other words than the picture (Markdown has no tints)
 
 
 Block = Heading | Para | Quote | Items | Figure
@@ -77,6 +84,3 @@ def segments(text: str) -> Iterator[tuple[bool, str]]:
 def plain(text: str) -> str:
     """`text` with the literal marks removed (for a page title, which has no markup at all)."""
     return text.replace(_OPEN, "").replace(_CLOSE, "")
-
-
-

@@ -1,4 +1,4 @@
-"""The report as one self-contained HTML page: inline style and SVG, nothing to fetch."""
+"""The report as one self-contained HTML page: inline style and SVG, nothing to fetch; printed on A4."""
 
 from __future__ import annotations
 
@@ -6,35 +6,53 @@ import html
 import re
 
 from branda.expert.render import quoted
-from branda.expert.report_blocks import Block, Heading, Items, Para, Quote, plain, segments
+from branda.expert.report_blocks import Block, Figure, Heading, Items, Para, Quote, plain, segments
 from branda.knowledge.model import Model
 
+# Screen first, then print: A4 with page numbers in the bottom margin (WeasyPrint; Chromium where it supports
+# margin boxes), the executive summary alone on page 1, headings kept with what follows, no picture split.
 CSS = """
 body{margin:0;background:#fff;color:#1d2a31;font-family:"DejaVu Sans","Liberation Sans",Arial,Helvetica,sans-serif;
- line-height:1.55;font-size:16px}
+ line-height:1.5;font-size:16px}
 main{max-width:820px;margin:0 auto;padding:36px 28px 56px}
-h1{font-size:1.9em;margin:0;color:#123f50}
-h2{font-size:1.35em;margin:2.2em 0 .6em;padding-bottom:.25em;border-bottom:2px solid #d7e8ee;color:#123f50}
-h3{font-size:1.08em;margin:1.5em 0 .4em}
-p{margin:.5em 0}
-.subtitle{color:#5b6b74;margin:.3em 0 1.6em}
-.lead{font-size:1.08em}
-.note{color:#5b6b74;font-size:.92em}
-.wave{font-weight:bold;color:#5b6b74;margin-top:.9em}
-section.summary{background:#f3f8fa;border:1px solid #d7e8ee;border-radius:10px;padding:4px 24px 16px}
-section.summary h2{border:none;margin-top:.8em}
-ul{padding-left:1.3em}
-li{margin:.35em 0}
-li ul{margin:.15em 0;padding-left:1.1em;list-style:circle}
-blockquote{margin:.35em 0 .7em;padding:.35em .9em;border-left:4px solid #b9dbe5;background:#f6f9fa;color:#33444d;
+h1{font-size:1.75em;margin:0;color:#123f50}
+h2{font-size:1.3em;margin:1.8em 0 .5em;padding-bottom:.2em;border-bottom:2px solid #d7e8ee;color:#123f50}
+h3{font-size:1.05em;margin:1.2em 0 .35em;color:#123f50}
+p{margin:.45em 0}
+.subtitle{color:#5b6b74;margin:.25em 0 1.2em}
+.lead{font-size:1.06em}
+.callout{background:#fdf3e4;border-left:4px solid #b0701a;padding:.4em .8em}
+.note{color:#5b6b74;font-size:.88em}
+.wave{font-weight:bold;color:#5b6b74;margin-top:.8em}
+section.summary{background:#f3f8fa;border:1px solid #d7e8ee;border-radius:10px;padding:2px 22px 12px}
+section.summary h2{border:none;margin-top:.7em}
+ul,ol{padding-left:1.3em;margin:.35em 0}
+li{margin:.25em 0}
+li ul{margin:.1em 0;padding-left:1.1em;list-style:circle}
+ul.columns{columns:2;column-gap:2em}
+blockquote{margin:.3em 0 .6em;padding:.3em .9em;border-left:4px solid #b9dbe5;background:#f6f9fa;color:#33444d;
  font-style:italic}
-blockquote .label{font-style:normal;font-weight:bold;font-size:.82em;color:#5b6b74;margin-right:.45em}
-code{font-family:"DejaVu Sans Mono","Liberation Mono",monospace;font-size:.88em;background:#eef3f5;
- padding:.05em .3em;border-radius:3px}
-figure{margin:1.2em 0}
-figure svg{max-width:100%;height:auto;display:block}
-figcaption{color:#5b6b74;font-size:.88em;margin-top:.4em}
-@media print{main{padding:0}section{break-inside:auto}figure,blockquote{break-inside:avoid}}
+blockquote .label{font-style:normal;font-weight:bold;font-size:.85em;color:#5b6b74}
+figure{margin:.9em 0}
+figure h3{margin-top:.2em}
+figure svg{width:100%;height:auto;display:block}
+figcaption{color:#5b6b74;font-size:.85em;margin-top:.35em}
+@page{size:A4;margin:16mm 15mm 18mm 15mm;
+ @bottom-center{content:counter(page) " / " counter(pages);font-family:"DejaVu Sans",Arial,sans-serif;font-size:8pt;
+ color:#5b6b74}}
+@media print{
+ body{font-size:9.5pt;line-height:1.4}
+ main{max-width:none;padding:0}
+ h1{font-size:17pt}
+ h2{font-size:13pt;margin-top:1.2em}
+ h3{font-size:10.5pt;margin-top:.9em}
+ h1,h2,h3,.wave{break-after:avoid;page-break-after:avoid}
+ section.summary{background:none;border:none;padding:0}
+ section.newpage{break-before:page;page-break-before:always}
+ figure,blockquote,li,.callout{break-inside:avoid;page-break-inside:avoid}
+ figure{margin:.6em 0}
+ figure.ladder svg{width:88%}
+}
 """.strip()
 
 
@@ -60,7 +78,7 @@ def _html_block(kb: Model, b: Block, lang: str) -> str:
         cls = f' class="{b.kind}"' if b.kind else ""
         return f"<p{cls}>{_inline_html(b.text)}</p>"
     if isinstance(b, Quote):
-        return (f'<blockquote><span class="label">{html.escape(kb.text("report_article", lang))}</span>'
+        return (f'<blockquote><span class="label">{html.escape(kb.text("report_article", lang))}:</span> '
                 f"{html.escape(quoted(kb, b.text, lang, 'report_quote'))}</blockquote>")
     if isinstance(b, Items):
         lis = []
@@ -71,20 +89,26 @@ def _html_block(kb: Model, b: Block, lang: str) -> str:
             if item.quote:
                 inner += _html_block(kb, Quote(item.quote), lang)
             lis.append(f"<li>{inner}</li>")
-        return "<ul>" + "".join(lis) + "</ul>"
-    return f"<figure>{b.svg}<figcaption>{html.escape(b.caption)}</figcaption></figure>"
+        tag = "ol" if b.numbered else "ul"
+        cls = ' class="columns"' if b.columns else ""
+        return f"<{tag}{cls}>" + "".join(lis) + f"</{tag}>"
+    assert isinstance(b, Figure)
+    heading = f"<h3>{_inline_html(b.heading)}</h3>" if b.heading else ""
+    cls = "chart" if b.heading else "ladder"
+    return f'<figure class="{cls}">{heading}{b.svg}<figcaption>{_inline_html(b.caption)}</figcaption></figure>'
 
 
 def render_html(kb: Model, title: str, blocks: list[Block], lang: str) -> str:
     """A self-contained page: inline style and SVG, no script, font, stylesheet or image to fetch."""
-    sections: list[list[str]] = [[]]
+    sections: list[tuple[str, list[str]]] = [("", [])]
     for b in blocks:
         if isinstance(b, Heading) and b.level == 2:
-            sections.append([])
-        sections[-1].append(_html_block(kb, b, lang))
-    head, *rest = sections
-    opening = ['<section class="summary">', *["<section>"] * len(rest)]
-    body = "\n".join([*head, *(f"{opening[i]}\n" + "\n".join(s) + "\n</section>" for i, s in enumerate(rest))])
+            cls = "summary" if len(sections) == 1 else "newpage" if b.new_page else ""
+            sections.append((cls, []))
+        sections[-1][1].append(_html_block(kb, b, lang))
+    (_, head), *rest = sections
+    body = "\n".join([*head, *((f'<section class="{cls}">' if cls else "<section>") + "\n" + "\n".join(parts)
+                               + "\n</section>" for cls, parts in rest)])
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{html.escape(plain(title))}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<main>\n"

@@ -1,11 +1,11 @@
-"""The report as Markdown: escaped text, tables for the pictures, a Mermaid block for the transitions."""
+"""The report as Markdown: escaped text, and each picture as a table (Markdown has no pictures of its own)."""
 
 from __future__ import annotations
 
 import re
 
 from branda.expert.render import quoted
-from branda.expert.report_blocks import Block, Heading, Items, Para, Quote, segments
+from branda.expert.report_blocks import Block, Figure, Heading, Items, Para, Quote, segments
 from branda.knowledge.model import Model
 
 _MD_SPECIAL = re.compile(r"[\\*_\[\]|]|^[#>+-]")
@@ -41,21 +41,28 @@ def _md_block(kb: Model, b: Block, lang: str) -> str:
     if isinstance(b, Heading):
         return f"{'#' * b.level} {md_escape(b.text)}"
     if isinstance(b, Para):
+        if b.kind == "callout":
+            return f"> {md_escape(b.text)}"
         return f"*{md_escape(b.text)}*" if b.kind in ("note", "wave") else md_escape(b.text)
     if isinstance(b, Quote):
         quote = quoted(kb, b.text, lang, "report_quote")
         return f"> *{md_escape(kb.text('report_article', lang))}:* {md_escape(quote)}"
     if isinstance(b, Items):
         lines = []
-        for item in b.items:
-            lines.append(f"- {md_escape(item.text)}")
+        for i, item in enumerate(b.items, 1):
+            lines.append(f"{f'{i}.' if b.numbered else '-'} {md_escape(item.text)}")
             lines += [f"  - {md_escape(d)}" for d in item.details]
             if item.quote:
                 lines.append("  " + _md_block(kb, Quote(item.quote), lang))
         return "\n".join(lines)
-    return f"{b.markdown}\n\n*{md_escape(b.caption)}*"
+    assert isinstance(b, Figure)
+    header, *rows = b.table
+    table = ["| " + " | ".join(md_escape(c) for c in header) + " |", "|" + "---|" * len(header)]
+    table += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
+    heading = f"### {md_escape(b.heading)}\n\n" if b.heading else ""
+    return f"{heading}" + "\n".join(table) + f"\n\n*{md_escape(b.markdown_caption or b.caption)}*"
 
 
 def render_markdown(kb: Model, title: str, blocks: list[Block], lang: str) -> str:
-    """The same report as Markdown; the transition diagram as a Mermaid block."""
+    """The same report as Markdown; the pictures as tables."""
     return "\n\n".join(_md_block(kb, b, lang) for b in blocks) + "\n"

@@ -1,6 +1,8 @@
-"""The report's pictures as hand-written inline SVG: the level ladder, the fact profile, the transition diagram.
+"""The report's pictures as hand-written static SVG: the level ladder, the fact profile, the moves between levels.
 
-Every text is escaped; nothing refers outside the picture (no fonts, images or links), so a page stays whole.
+Every text is escaped; nothing refers outside the picture (no fonts, images, links or scripts), so a page stays
+whole in a browser, in print and in WeasyPrint. The pictures take their words ready-made: they draw, they do not
+phrase.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Bar", "ladder_svg", "profile_svg", "transition_svg"]
+__all__ = ["Bar", "Move", "ladder_svg", "profile_svg", "transition_svg"]
 
 ACCENT = "#1f6f8b"  # the assessed level, a condition that holds
 REACHED = "#b9dbe5"  # levels below the assessed one
@@ -18,145 +20,187 @@ AHEAD = "#f1f4f6"  # levels above it
 LINE = "#8a99a3"
 INK = "#1d2a31"
 MUTED = "#5b6b74"
-OPEN = "#c07f1f"  # a condition that does not hold yet (descriptive, not an alarm)
+OPEN = "#b0701a"  # a condition that does not hold yet (descriptive, not an alarm)
+RISK = "#a4461c"  # the risk marker
 ZONE = "#c6dfe8"
 CELL = "#fbfcfc"
 FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
+WIDTH = 760
 
 
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> str:
-    return (f'<svg role="img" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" font-family="{FONT}" class="figure">'
+def _svg(width: int, height: float, title: str, body: list[str]) -> str:
+    return (f'<svg role="img" viewBox="0 0 {width} {height:g}" '
+            f'width="{width}" height="{height:g}" font-family="{FONT}" class="figure">'
             f"<title>{_e(title)}</title>" + "".join(body) + "</svg>")
 
 
-def _text(x: float, y: float, text: str, size: int = 12, fill: str = INK, anchor: str = "start",
+def _text(x: float, y: float, text: str, size: float = 12, fill: str = INK, anchor: str = "start",
           weight: str = "normal", style: str = "normal") -> str:
-    return (f'<text x="{x:g}" y="{y:g}" font-size="{size}" fill="{fill}" text-anchor="{anchor}" '
+    return (f'<text x="{x:g}" y="{y:g}" font-size="{size:g}" fill="{fill}" text-anchor="{anchor}" '
             f'font-weight="{weight}" font-style="{style}">{_e(text)}</text>')
 
 
 def _lines(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width) or [""]
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 
 
-def ladder_svg(names: Sequence[str], level: int, level_word: str, here: str, title: str) -> str:
-    """Rising steps, one per level; the assessed level filled, the ones below it lightly.
+def ladder_svg(names: Sequence[str], level: int, level_word: str, here: str, title: str,
+               progress: tuple[int, int] | None = None, progress_text: str = "") -> str:
+    """Rising steps, one per level; the assessed level filled, the ones below it lightly, and on the next level
+    a bar that fills by the share of its criteria that already hold (`progress` = (held, total)).
 
-    `level_word` is a format string for a step's heading ("Level {level}"), `here` the marker's label.
+    `level_word` is a format string for a step's heading ("Level {level}"), `here` the marker's label and
+    `progress_text` the words under the bar ("3 of 4 criteria").
     """
-    width, base, gap = 760, 244, 8
-    step_w = 140 if len(names) == 5 else (width - 20 - gap * (len(names) - 1)) // len(names)
-    rise = 128 // max(1, len(names) - 1)
+    count = len(names)
+    gap = 8
+    step_w = (WIDTH - 20 - gap * (count - 1)) / count
+    rise = 84 / max(1, count - 1)
+    base = 34 + 64 + 84  # the marker's room, the lowest step, the whole rise
     body = []
     for i, name in enumerate(names, 1):
-        x, h = 10 + (i - 1) * (step_w + gap), 74 + (i - 1) * rise
+        x, h = 10 + (i - 1) * (step_w + gap), 64 + (i - 1) * rise
         top = base - h
         fill, ink = (ACCENT, "#ffffff") if i == level else (REACHED if i < level else AHEAD, INK)
-        body.append(f'<rect x="{x}" y="{top}" width="{step_w}" height="{h}" rx="4" fill="{fill}" '
+        body.append(f'<rect x="{x:g}" y="{top:g}" width="{step_w:g}" height="{h:g}" rx="4" fill="{fill}" '
                     f'stroke="{ACCENT if i <= level else LINE}" stroke-width="1.5"/>')
-        body.append(_text(x + 10, top + 20, level_word.format(level=i), 13, ink, weight="bold"))
-        for j, line in enumerate(_lines(name, 19)[:3]):
-            body.append(_text(x + 10, top + 38 + j * 15, line, 12, ink))
+        body.append(_text(x + 9, top + 18, level_word.format(level=i), 12.5, ink, weight="bold"))
+        for j, line in enumerate(_lines(name, int(step_w / 7.2))[:2]):
+            body.append(_text(x + 9, top + 34 + j * 14, line, 11.5, ink))
         if i == level:
             mid = x + step_w / 2
-            body.append(f'<path d="M{mid - 7:g},{top - 16} L{mid + 7:g},{top - 16} L{mid:g},{top - 6} Z" '
+            body.append(f'<path d="M{mid - 7:g},{top - 14:g} L{mid + 7:g},{top - 14:g} L{mid:g},{top - 5:g} Z" '
                         f'fill="{ACCENT}"/>')
-            body.append(_text(mid, top - 22, here, 12, ACCENT, "middle", "bold"))
-    return _svg(width, base + 8, title, body)
+            body.append(_text(mid, top - 19, here, 12, ACCENT, "middle", "bold"))
+        if progress is not None and i == level + 1:
+            held, total = progress
+            bar_w, bar_y = step_w - 18, base - 26
+            share = held / total if total else 0
+            body.append(f'<rect x="{x + 9:g}" y="{bar_y:g}" width="{bar_w:g}" height="7" rx="3" fill="#ffffff" '
+                        f'stroke="{ACCENT}" stroke-width="1"/>')
+            if share:
+                body.append(f'<rect x="{x + 9:g}" y="{bar_y:g}" width="{bar_w * share:g}" height="7" rx="3" '
+                            f'fill="{ACCENT}"/>')
+            body.append(_text(x + 9, bar_y + 19, progress_text, 10.5, INK))
+    return _svg(WIDTH, base + 6, title, body)
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One fact's row in the profile chart."""
+    """One fact's row in the profile chart, its words ready to draw."""
 
-    fact: str
-    polarity: str  # "+" or "-"
+    label: str  # the fact's label, with its polarity mark
     value: int | None
-    zone: tuple[int, ...]  # the values the shown condition accepts (shaded)
+    zone: tuple[int, ...]  # the values the shown condition accepts (tinted)
     status: str  # "holds", "open" (not yet, or a diagnostic raised) or "unknown"
-    note: str
+    note: str  # the condition in words
 
 
 def profile_svg(groups: Sequence[tuple[str, Sequence[Bar]]], unknown: str, title: str,
                 scale: Sequence[int] = (1, 2, 3, 4, 5)) -> str:
-    """Every fact on the scale, grouped by the level that reads it; shaded cells: what the condition accepts."""
-    width, row, head = 760, 24, 30
-    cell = min(36, 180 // len(scale))
-    cells = len(scale)
-    track_x, note_x = 240, 240 + cells * cell + 80
-    body, y = [], 26
+    """Every fact on the scale, grouped by the level that reads it; the tinted cells: what the condition accepts."""
+    cell = 24
+    track_x = 300
+    value_x = track_x + len(scale) * cell + 8
+    note_x = value_x + 74
+    body, y = [], 22.0
     for i, v in enumerate(scale):  # the scale above the first group
-        body.append(_text(track_x + (i + 0.5) * cell, y - 8, str(v), 11, MUTED, "middle"))
+        body.append(_text(track_x + (i + 0.5) * cell, y - 6, str(v), 11, MUTED, "middle"))
     for heading, bars in groups:
-        y += 4
-        body.append(_text(10, y + 16, heading, 13, INK, weight="bold"))
-        body.append(f'<line x1="10" y1="{y + 22}" x2="{width - 10}" y2="{y + 22}" stroke="#d5dde2"/>')
-        y += head
+        y += 2
+        body.append(_text(10, y + 15, heading, 12.5, INK, weight="bold"))
+        body.append(f'<line x1="10" y1="{y + 21:g}" x2="{WIDTH - 10}" y2="{y + 21:g}" stroke="#d5dde2"/>')
+        y += 27
         for bar in bars:
+            labels, notes = _lines(bar.label, 46), _lines(bar.note, 40)
+            row = 9 + 12.5 * max(len(labels), len(notes))
             mid = y + row / 2
-            sign = "\u2212" if bar.polarity == "-" else "+"
-            body.append(_text(10, mid + 4, f"{bar.fact} ({sign})", 12, INK))
+            first = mid + 4 - 6.25 * (max(len(labels), len(notes)) - 1)
+            for j, line in enumerate(labels):
+                body.append(_text(10, first + 12.5 * j, line, 11, INK))
             for i, v in enumerate(scale):
                 fill = ZONE if v in bar.zone else CELL
                 body.append(f'<rect x="{track_x + i * cell + 1}" y="{mid - 8:g}" width="{cell - 2}" '
                             f'height="16" fill="{fill}" stroke="#c9d3d9"/>')
-            if bar.value is None:
-                body.append(_text(track_x + cells * cell + 10, mid + 4, unknown, 11, MUTED, style="italic"))
-            else:
-                colour = {"holds": ACCENT, "open": OPEN}.get(bar.status, MUTED)
-                body.append(f'<rect x="{track_x + 3}" y="{mid - 4:g}" width="{(bar.value - scale[0] + 1) * cell - 6}" height="8" '
-                            f'rx="2" fill="{colour}"/>')
-                body.append(_text(track_x + cells * cell + 10, mid + 4, str(bar.value), 12, INK, weight="bold"))
             colour = {"holds": ACCENT, "open": OPEN}.get(bar.status, MUTED)
-            body.append(_text(note_x, mid + 4, bar.note, 12, colour))
+            if bar.value is None:
+                body.append(_text(value_x, mid + 4, unknown, 10.5, MUTED, style="italic"))
+            else:
+                filled = (scale.index(bar.value) + 1) * cell - 6 if bar.value in scale else 0
+                body.append(f'<rect x="{track_x + 3}" y="{mid - 4:g}" width="{filled}" height="8" rx="2" '
+                            f'fill="{colour}"/>')
+                body.append(_text(value_x, mid + 4, str(bar.value), 11.5, INK, weight="bold"))
+            for j, line in enumerate(notes):
+                body.append(_text(note_x, first + 12.5 * j, line, 11, colour))
             y += row
-    return _svg(width, y + 10, title, body)
+    return _svg(WIDTH, y + 8, title, body)
 
 
-def transition_svg(names: Sequence[str], level: int, forward: dict[int, str], fallback: dict[int, str],
-                   stressed: int | None, title: str) -> str:
-    """The levels in a row; arcs above move up (labelled with what it takes), dashed arcs below fall back."""
+@dataclass(frozen=True)
+class Move:
+    """The words of the transition picture for one level, each ready to draw ("" = nothing there)."""
+
+    up: str  # on the arrow from this level to the next: what it takes
+    down: str  # on the dashed arrow from this level to the one below: when it falls
+    risk: str  # beside the level: the risk marker's words
+    stressed: bool = False  # the level the article warns about above all
+
+
+def transition_svg(names: Sequence[str], level: int, level_word: str, moves: dict[int, Move], title: str) -> str:
+    """The levels top to bottom (the highest on top); solid arrows on the left move up, dashed arrows on the
+    right fall back one level, and a risk marker stands beside each level where the risk can be raised."""
     count = len(names)
-    width, box_h, top = 760, 72, 96
-    step = 151 if count == 5 else (width - 20) / count
-    box_w = min(124, step - 20)
+    box_x, box_w, box_h, pitch, top = 250, 220, 40, 64, 14
     body = ["<defs>" + "".join(
-        f'<marker id="{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerHeight="9" '
+        f'<marker id="{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
         f'markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 Z" fill="{colour}"/>'
-        "</marker>" for name, colour in (("branda-arrow", LINE), ("branda-arrow-here", ACCENT))) + "</defs>"]
+        "</marker>" for name, colour in (("branda-up", LINE), ("branda-up-here", ACCENT), ("branda-down", MUTED)))
+        + "</defs>"]
 
-    def x_of(n: int) -> float:
-        return 10 + (n - 1) * step
+    def y_of(n: int) -> float:
+        return top + (count - n) * pitch
 
-    for n in range(1, count):  # forward arcs over the top
-        x1, x2 = x_of(n) + box_w * 0.7, x_of(n + 1) + box_w * 0.3
+    for n in range(1, count):  # up: from the top edge of n to the bottom edge of n+1, on the left
+        move = moves.get(n)
         here = n == level
-        colour, marker = (ACCENT, "branda-arrow-here") if here else (LINE, "branda-arrow")
-        body.append(f'<path d="M{x1:g},{top} C{x1 + 10:g},{top - 46} {x2 - 10:g},{top - 46} {x2:g},{top - 2}" '
-                    f'fill="none" stroke="{colour}" stroke-width="{2.5 if here else 1.5}" '
-                    f'marker-end="url(#{marker})"/>')
-        body.append(_text((x1 + x2) / 2, top - 44, forward.get(n, ""), 11, colour, "middle",
-                          "bold" if here else "normal"))
-    for n in range(2, count + 1):  # fall-back arcs underneath
-        x1, x2 = x_of(n) + box_w * 0.3, x_of(n - 1) + box_w * 0.7
-        y = top + box_h
-        body.append(f'<path d="M{x1:g},{y} C{x1 - 10:g},{y + 46} {x2 + 10:g},{y + 46} {x2:g},{y + 2}" '
-                    f'fill="none" stroke="{LINE}" stroke-width="1.5" stroke-dasharray="5 4" '
-                    f'marker-end="url(#branda-arrow)"/>')
-        if fallback.get(n):
-            body.append(_text((x1 + x2) / 2, y + 58, fallback[n], 11, INK if n == stressed else MUTED, "middle",
-                              "bold" if n == stressed else "normal"))
+        colour, marker = (ACCENT, "branda-up-here") if here else (LINE, "branda-up")
+        x = box_x + 40
+        y1, y2 = y_of(n), y_of(n + 1) + box_h
+        body.append(f'<path d="M{x},{y1:g} L{x},{y2 + 2:g}" fill="none" stroke="{colour}" '
+                    f'stroke-width="{2.5 if here else 1.5}" marker-end="url(#{marker})"/>')
+        if move and move.up:
+            for j, line in enumerate(_lines(move.up, 34)[:2]):
+                body.append(_text(x - 10, (y1 + y2) / 2 + 4 + (j - 0.5 * (len(_lines(move.up, 34)[:2]) - 1)) * 13,
+                                  line, 11, colour, "end", "bold" if here else "normal"))
+    for n in range(2, count + 1):  # down: dashed, on the right
+        move = moves.get(n)
+        x = box_x + box_w - 40
+        y1, y2 = y_of(n) + box_h, y_of(n - 1)
+        body.append(f'<path d="M{x},{y1:g} L{x},{y2 - 2:g}" fill="none" stroke="{MUTED}" stroke-width="1.5" '
+                    f'stroke-dasharray="5 4" marker-end="url(#branda-down)"/>')
+        if move and move.down:
+            lines = _lines(move.down, 40)[:2]
+            for j, line in enumerate(lines):
+                body.append(_text(x + 12, (y1 + y2) / 2 + 4 + (j - 0.5 * (len(lines) - 1)) * 12, line, 10.5, MUTED))
     for n, name in enumerate(names, 1):
-        x = x_of(n)
+        y = y_of(n)
         fill, ink = (ACCENT, "#ffffff") if n == level else (REACHED if n < level else AHEAD, INK)
-        body.append(f'<rect x="{x:g}" y="{top}" width="{box_w}" height="{box_h}" rx="8" fill="{fill}" '
+        body.append(f'<rect x="{box_x}" y="{y:g}" width="{box_w}" height="{box_h}" rx="7" fill="{fill}" '
                     f'stroke="{ACCENT if n <= level else LINE}" stroke-width="1.5"/>')
-        body.append(_text(x + box_w / 2, top + 22, str(n), 16, ink, "middle", "bold"))
-        for j, line in enumerate(_lines(name, 18)[:3]):
-            body.append(_text(x + box_w / 2, top + 40 + j * 14, line, 11, ink, "middle"))
-    return _svg(width, top + box_h + 72, title, body)
+        body.append(_text(box_x + 10, y + 16, level_word.format(level=n), 12, ink, weight="bold"))
+        body.append(_text(box_x + 10, y + 31, _lines(name, 30)[0], 11, ink))
+        move = moves.get(n)
+        if move and move.risk:
+            mx, my = box_x + box_w + 14, y + box_h / 2
+            size = 9 if move.stressed else 7
+            body.append(f'<path d="M{mx:g},{my + size:g} L{mx + size * 1.15:g},{my - size:g} '
+                        f'L{mx + size * 2.3:g},{my + size:g} Z" fill="{RISK if move.stressed else "#ffffff"}" '
+                        f'stroke="{RISK}" stroke-width="1.5"/>')
+            for j, line in enumerate(_lines(move.risk, 40)[:2]):
+                body.append(_text(mx + size * 2.3 + 8, my + 4 + (j - 0.5 * (len(_lines(move.risk, 40)[:2]) - 1)) * 13,
+                                  line, 11, RISK, weight="bold" if move.stressed else "normal"))
+    return _svg(WIDTH, top + count * pitch - (pitch - box_h) + 10, title, body)
