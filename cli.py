@@ -479,27 +479,41 @@ def interview(model: Model, out: str | None, lang: str) -> None:
 
 
 @cli.command()
-@click.argument("profile", metavar="PROFILE")
-@click.option("--out", required=True, metavar="FILE.html|FILE.md",
-              help="The report file: HTML (.html, .htm) or Markdown (.md), chosen by the extension.")
+@click.argument("profiles", metavar="PROFILE...", nargs=-1, required=True)
+@click.option("--out", required=True, metavar="FILE.html|FILE.md|FILE.pdf",
+              help="The report file: HTML (.html, .htm), Markdown (.md) or PDF (.pdf), chosen by the extension.")
+@click.option("--appendix", is_flag=True,
+              help="Add the consultant's detail: every criterion with each condition and every rule applied.")
 @set_option
 @lang_option
 @with_model
-def report(model: Model, profile: str, out: str, sets: tuple[str, ...], lang: str) -> None:
-    """A client-ready report on PROFILE: the level, why, what stops the next one, diagnostics, roadmap, pictures.
+def report(model: Model, profiles: tuple[str, ...], out: str, appendix: bool, sets: tuple[str, ...], lang: str) -> None:
+    """A client-ready report on PROFILE: a one-page summary, why, what stands before the next level, the
+    findings with the article's advice, the roadmap and pictures.
 
-    HTML is self-contained (inline SVG pictures, no scripts, fonts or links to fetch); Markdown carries the
-    transition diagram as a Mermaid block. The file is written whole or not at all.
+    HTML is self-contained (inline SVG pictures, no scripts, fonts or links to fetch) and prints on A4; PDF is
+    the same page laid out by WeasyPrint (pip install 'branda[pdf]'); Markdown shows the pictures as tables.
+    Several PROFILEs are one organisation's respondents, combined as `assess` combines them. The file is
+    written whole or not at all.
 
     \b
     Examples:
-      branda report examples/retailer_stuck_level2.yaml --out prekyba.html
-      branda report examples/bank_level3.toml --out bankas.md --lang lt
+      branda report examples/retailer_stuck_level2.yaml --out prekyba.html --lang lt
+      branda report examples/bank_level3.toml --out bank.pdf
+      branda report examples/respondents/*.yaml --out board.md --appendix
     """
-    from branda.expert.report import report_kind, write_report
+    from branda.expert.profile import apply_sets
+    from branda.expert.report import combine, report_kind, write_report
 
     kind = report_kind(model, out, lang)
-    write_report(model, read_profile(model, profile, sets), out, kind, lang)
+    if kind == "pdf":
+        from branda.expert.pdf import weasyprint
+
+        weasyprint(model, out, lang)  # missing: one line naming the install step, before any work
+    read = [read_profile(model, p, sets if len(profiles) == 1 else ()) for p in profiles]
+    combined, _ = combine(model, read)
+    profile = apply_sets(model, combined, sets) if len(read) > 1 else combined
+    write_report(model, profile, out, kind, lang, appendix, read if len(read) > 1 else ())
     say(model.text("report_written", lang, path=out))
 
 
