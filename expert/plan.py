@@ -349,8 +349,10 @@ def _risk_text(r: _Roadmap, trigger: Trigger, value: int | None) -> list[str]:
     r.risks[_risk_key(trigger)] = trigger.level
     title = risk.title(r.lang)
     alone = title.casefold() == words.label(r.kb, fact, r.lang).casefold()  # the fact is the risk: say it once
+    said = fact in r.facts  # a fact a level needs too (not the article's): its code once, in that list
     line = r.t("plan_risk_self" if alone else "plan_risk", level=trigger.level, title=title,
-               title_inline=summary.inline(title), code=fact, fact=r.fact(fact),
+               title_inline=summary.inline(title), code="" if said else f" ({fact})",
+               fact=words.label(r.kb, fact, r.lang) if said else r.fact(fact),
                needed=r.needs(trigger.condition.needed), now=r.now(value))
     lines = ["  " + line + stressed]
     if trigger.condition.holds(value):
