@@ -97,6 +97,11 @@ def risk_levels(model: Model) -> tuple[int, ...]:
     return tuple(n for n in model.rules.levels if complacency_triggers(model, n))
 
 
+def _stressed(model: Model, level: int) -> bool:
+    """Whether a picture stresses the risk at `level`: the model's `stressed_at`, when the risk is on several."""
+    return level == model.transitions.risk.stressed_at and len(risk_levels(model)) > 1
+
+
 def lapse_triggers(model: Model, level: int) -> tuple[Trigger, ...]:
     """Level `level`'s own conditions: if any lapses, the organisation is back at `level - 1`."""
     return tuple(Trigger("lapse", level, r.name, c) for r, c in model.rules.conditions_of(level))
@@ -210,7 +215,7 @@ def _node_lines(model: Model, n: int, data: dict[str, Any], lang: str) -> tuple[
     risks = data["risks"]
     risk: list[str] = []
     if risks:
-        key = "graph_node_risk_stressed" if any(t["stressed"] for t in risks) else "graph_node_risk"
+        key = "graph_node_risk_stressed" if _stressed(model, n) else "graph_node_risk"
         risk = [*wrapped(model.text(key, lang, title=risks[0]["title"])), *_bullets(t["words"] for t in risks)]
     return wrapped(f"{n}  {data['name']}"), risk
 
@@ -273,7 +278,7 @@ def graph_dot(model: Model, lang: str = "en") -> str:
     for n, d in g.nodes(data=True):
         style = ""
         if d["risks"]:
-            stressed = any(t["stressed"] for t in d["risks"])
+            stressed = _stressed(model, n)
             style = f', color="{RISK_COLOUR}", penwidth={3 if stressed else 1.5}'
             style += ', style="rounded,filled", fillcolor="#fff1e0"' if stressed else ""
         name, risk = _node_lines(model, n, d, lang)
@@ -301,7 +306,7 @@ def graph_mermaid(model: Model, lang: str = "en") -> str:
         arrow = "-->" if d["kind"] == "forward" else "-.->"
         lines.append(f"  L{u} {arrow}|{quote(_edge_lines(model, d, lang))}| L{v}")
     risky = [n for n, d in g.nodes(data=True) if d["risks"]]
-    stressed = [n for n in risky if any(t["stressed"] for t in g.nodes[n]["risks"])]
+    stressed = [n for n in risky if _stressed(model, n)]
     if risky:
         lines.append(f"  classDef risk stroke:{RISK_COLOUR},stroke-width:2px")
         lines.append(f"  classDef stressed stroke:{RISK_COLOUR},stroke-width:4px")
@@ -327,7 +332,7 @@ def _risk_text(model: Model, lang: str) -> list[str]:
     title = model.diagnostics[tr.risk.diagnostic].title(lang)
     lines = [_t("graph_risk", lang, title=title, where=where)]
     lines += [f"  - {crossing_words(model, t.condition, lang, lapse=False)}" for t in triggers]
-    notes = [_t("graph_risk_stressed", lang, level=tr.risk.stressed_at)] if tr.risk.stressed_at in at else []
+    notes = [_t("graph_risk_stressed", lang, level=tr.risk.stressed_at)] if _stressed(model, tr.risk.stressed_at) else []
     if tr.risk.cites(lang):
         notes.append(quoted(model, tr.risk.cites(lang), lang, key="graph_quote"))
     return lines + ([" ".join(notes)] if notes else [])
@@ -340,13 +345,12 @@ def graph_text(model: Model, lang: str = "en") -> str:
 
     kb, tr, _t = model, model.transitions, model.text
     g = transition_graph(model, lang)
-    stressed = tr.risk.stressed_at
     lines = [_t("graph_heading", lang, model=model.name(lang)), "", _t("graph_intro", lang), "",
              _t("graph_levels", lang, count=words.counted(model, model.top, "graph_noun_level", lang))]
     for n, d in g.nodes(data=True):
         mark = ""
         if d["risks"]:
-            key = "graph_level_risk_stressed" if n == stressed else "graph_level_risk"
+            key = "graph_level_risk_stressed" if _stressed(model, n) else "graph_level_risk"
             mark = _t(key, lang)
         lines.append(f"  {n} {d['name']}{mark}")
     lines += ["", *_risk_text(model, lang)] if risk_levels(model) else []
