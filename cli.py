@@ -315,7 +315,10 @@ def whatif(model: Model, profile: str, sets: tuple[str, ...], scenarios: tuple[s
 @lang_option
 @with_model
 def graph(model: Model, fmt: str, lang: str) -> None:
-    """The transition graph: the five levels, forward moves (what each requires, the article's actions), fall-backs.
+    """The transition graph: the model's levels, the moves up (what each needs, the actions), fall-backs, the risk.
+
+    A level falls back when one of its own conditions lapses; the risk of falling back (resting on
+    laurels) only warns and keeps the level, so it is marked on the levels it applies to.
 
     \b
     Examples:
