@@ -59,6 +59,9 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # The header of the first version's files, in which `null` meant "asked, not known".
 LEGACY_HEADERS = ("# branda interview answers; a fact given as null was asked and is not known.",
                   "# branda interviu atsakymai; faktas su null reikšme buvo paklaustas, bet nežinomas.")
+# Headers of ours that said what they say now in other words: replaced by today's header when seen.
+REWORDED_HEADERS = ("# branda interviu atsakymai. '?' – klausimas užduotas, atsakymas nežinomas (daugiau neužduodamas); "
+                    "faktas be reikšmės, su null arba visai nenurodytas – klausimas dar neužduotas.",)
 _COMPOSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # its marks count characters, as str does
 
 
@@ -326,7 +329,7 @@ def _with_header(model: Model, content: str, lang: str, nl: str) -> str:
         return content
     header = "# " + model.text("interview_file_header", lang)
     for i, line in enumerate(lines):
-        if line.rstrip() in LEGACY_HEADERS:
+        if line.rstrip() in (*LEGACY_HEADERS, *REWORDED_HEADERS):
             lines[i] = header
             return nl.join(lines)
     return header + nl + content
@@ -349,7 +352,7 @@ def _rewritten(model: Model, content: str, answers: Answers, lang: str) -> str:
     for line in content.splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             break
-        if line.rstrip() not in (*LEGACY_HEADERS, *_headers(model)):
+        if line.rstrip() not in (*LEGACY_HEADERS, *REWORDED_HEADERS, *_headers(model)):
             comments.append(line)
     body = yaml.safe_dump(out, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10**9)
     return "\n".join(["# " + model.text("interview_file_header", lang), *comments, body])

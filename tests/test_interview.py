@@ -579,3 +579,16 @@ def test_in_a_terminal_an_interview_runs_to_the_assessment(terminal, tmp_path):
     t.expect(f'Full: customer-service maturity level {TOP} of {TOP}, "{MODEL.level(TOP).name("en")}"')
     assert t.wait() == 0
     assert load_answers(MODEL, out).facts[last] == 4
+
+
+def test_a_file_with_the_earlier_wording_of_the_header_gets_todays_header_once(runner, tmp_path):
+    from branda.expert.interview import REWORDED_HEADERS
+
+    out = tmp_path / "old.yaml"
+    out.write_text(f"{REWORDED_HEADERS[0]}\norganisation: X\nfacts:\n  {FIRST}: 4\n", encoding="utf-8")
+    result = runner.invoke(cli, ["interview", "--out", str(out), "--lang", "lt"], input="3\nq\n")
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# " + MODEL.text("interview_file_header", "lt") and REWORDED_HEADERS[0] not in lines
+    assert sum(line.startswith("# branda") for line in lines) == 1
+    assert dict(load_answers(MODEL, out).facts) == {FIRST: 4, SECOND: 3}
