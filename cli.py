@@ -356,7 +356,12 @@ def plan(model: Model, profile: str, target: str | None, sets: tuple[str, ...], 
     emit(fmt, lambda: plan_text(result, lang), lambda: plan_json(result, lang))
 
 @cli.command()
-@click.argument("file", metavar="FILE.csv")
+@click.argument("file", metavar="FILE.csv|FILE.xlsx")
+@click.option("--map", "map_file", metavar="MAP.yaml",
+              help="What the headers do not say: `columns: {header: fact}`, `answers: {label: value}`, "
+                   "`organisation: header`, `respondent: header`.")
+@click.option("--by", metavar="COLUMN",
+              help="The column whose rows are one organisation's respondents (default: the organisation column).")
 @click.option("--out", metavar="FILE", help="Write every organisation's result to FILE: .csv (the input columns "
                                             "plus level, level_name, diagnostics) or .json (a list of assess objects).")
 @click.option("--engine", type=click.Choice(["fast", "experta"]), default="fast", show_default=True,
@@ -366,18 +371,24 @@ def plan(model: Model, profile: str, target: str | None, sets: tuple[str, ...], 
 @output_options
 @click.pass_context
 @with_model
-def batch(model: Model, ctx: click.Context, file: str, out: str | None, engine: str, jobs: int | None, fmt: str, lang: str) -> None:
-    """Assess every organisation in FILE.csv, one a row, and summarise the levels, diagnostics and blockers.
+def batch(model: Model, ctx: click.Context, file: str, map_file: str | None, by: str | None, out: str | None,
+          engine: str, jobs: int | None, fmt: str, lang: str) -> None:
+    """Assess every organisation in FILE (CSV or XLSX) and summarise the levels, diagnostics and blockers.
 
-    The header row is `organisation` and then fact names (any of them, in any order); an empty cell is an
-    unknown fact. FILE is read once (a pipe or /dev/stdin works too) and every row is checked as it is read:
-    any bad row is reported on its own line (file line, row, column, value), and then nothing is written.
+    FILE is a table with one organisation a row (header: `organisation`, then fact names) or a form
+    tool's export with one respondent a row: the questions (as `branda survey template` writes them, in
+    any language) as headers, scale labels or numbers as answers. A survey's rows with the same
+    organisation (or --by COLUMN) are combined as `assess A B C` combines respondents. Columns that
+    are no fact (an ID, a time, an e-mail) are ignored and named once. Every row is checked as it is
+    read: any bad cell is reported on its own line (file, line, column, value), and then nothing is
+    written.
 
     \b
     Examples:
       branda batch survey.csv
       branda batch survey.csv --out results.json --lang lt
-      branda batch survey.csv --out results.csv --format json
+      branda batch examples/surveys/forms_export.xlsx --out results.csv
+      branda batch export.csv --map map.yaml --by Department --format json
     """
     import os
     import stat
@@ -385,8 +396,10 @@ def batch(model: Model, ctx: click.Context, file: str, out: str | None, engine: 
 
     from branda.expert.batch import Interrupted, Refused, available_cpus, run_batch, summary_json, summary_text
     from branda.expert.csvio import out_format
+    from branda.expert.survey import load_map
 
     kind = None if out is None else out_format(Path(out), Path(file))
+    survey_map = load_map(model, map_file) if map_file else None
     if jobs is not None and jobs > (cpus := available_cpus()):
         click.echo(model.text("batch_jobs_capped", lang, jobs=jobs, cpus=cpus), err=True)
         jobs = cpus
@@ -398,16 +411,22 @@ def batch(model: Model, ctx: click.Context, file: str, out: str | None, engine: 
             bar.hidden = True
         click.echo(f"branda: error: {exc}", err=True)
 
+    def ignored(headers: tuple[str, ...]) -> None:
+        quote = "„{}“" if lang == "lt" else "\"{}\""
+        columns = ", ".join(quote.format(" ".join(h.split())) for h in headers)
+        click.echo(terminal_safe(model.text("survey_ignored", lang, columns=columns)), err=True)
+
     def run(progress: Callable[[int, int], None] | None = None) -> Any:
-        return run_batch(model, file, Path(out) if out else None, kind, lang, engine, jobs, progress, problem)
+        return run_batch(model, file, Path(out) if out else None, kind, lang, engine, jobs, progress, problem,
+                         survey_map=survey_map, by=by, on_ignored=ignored)
 
     try:
         if not sys.stderr.isatty():
             summary = run()
-        else:  # a regular file's bar counts bytes (so it knows the end); a pipe's counts rows
+        else:  # a regular CSV file's bar counts bytes (so it knows the end); a pipe's or a workbook's counts rows
             try:
                 info = os.stat(file)
-                size = info.st_size if stat.S_ISREG(info.st_mode) else 0
+                size = info.st_size if stat.S_ISREG(info.st_mode) and not file.lower().endswith(".xlsx") else 0
             except OSError:
                 size = 0
             label = model.text("batch_progress", lang)
@@ -427,6 +446,46 @@ def batch(model: Model, ctx: click.Context, file: str, out: str | None, engine: 
     except Interrupted as exc:  # SIGTERM or SIGHUP: the workers and the temporary file are gone
         ctx.exit(exc.status)
     emit(fmt, lambda: summary_text(summary, lang), lambda: summary_json(summary, lang))
+
+
+@cli.group("survey")
+def survey_group() -> None:
+    """Survey questionnaires: the form a consultant sends to several people per organisation.
+
+    \b
+    Example:
+      branda survey template --lang lt --format xlsx --out klausimynas.xlsx
+    """
+
+
+@survey_group.command("template")
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]),
+              help="csv (the header row) or xlsx (the header row, and a sheet with the answers' scale); "
+                   "default: --out's extension, else csv.")
+@click.option("--out", "out_file", metavar="FILE", help="The file to write (default: CSV on stdout; XLSX needs --out).")
+@with_model
+def survey_template(model: Model, lang: str, fmt: str | None, out_file: str | None) -> None:
+    """The questionnaire: the organisation, the respondent and every fact's question in --lang, one a column.
+
+    Paste the questions into a form tool (Microsoft Forms, Google Forms, Qualtrics…) with the scale's
+    labels as the answers; its export (CSV or XLSX) then goes to `branda batch` with no --map.
+
+    \b
+    Examples:
+      branda survey template --lang lt --out klausimynas.csv
+      branda survey template --format xlsx --out questionnaire.xlsx
+    """
+    from branda.expert.survey import template, template_format, write_template
+    from branda.expert.words import counted
+
+    kind = template_format(out_file, fmt)
+    if out_file is None:
+        out(str(template(model, lang, kind)).rstrip("\n"))
+        return
+    write_template(model, out_file, lang, kind)
+    say(model.text("survey_template_written", lang, path=out_file, scale=model.scale_words(lang),
+                   questions=counted(model, len(model.facts), "noun_question", lang)))
 
 
 def _read_answer(prompt: str) -> str:

@@ -30,9 +30,19 @@ from typing import IO, Any
 
 from branda.expert.assess import assess
 from branda.expert.atomic import atomic_output
-from branda.expert.csvio import FORMULA_LEAD, ORGANISATION, BatchInput, CsvLines, cell_value, cells_of
+from branda.expert.csvio import (
+    FORMULA_LEAD,
+    ORGANISATION,
+    BatchInput,
+    CsvLines,
+    Group,
+    cell_value,
+    cells_of,
+    neutralised,
+)
 from branda.expert.errors import InputError
 from branda.expert.profile import Profile
+from branda.expert.survey import SurveyMap, answer_values
 from branda.expert.unknowns import any_decisive_unknown
 from branda.knowledge.model import Model
 from branda.rules.fast import fast_engine
@@ -41,6 +51,7 @@ POOL_THRESHOLD = 2_000  # rows; a smaller file is assessed in this process
 CHUNK_ROWS = 500  # rows sent to a worker at a time
 BLOCKERS_SHOWN = 10  # in the text summary; the JSON summary lists them all
 OUT_COLUMNS = ("level", "level_name", "diagnostics")
+RESPONDENTS = "respondents"  # the CSV column of a survey's results: the respondents' names, joined by "; "
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name))
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -65,13 +76,15 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    """What every row's assessment needs to know: the columns, the output (csv, json or None), language, engine."""
+    """What every row's assessment needs to know: the columns, the output (csv, json or None), language, engine,
+    and whether the items are rows (one organisation a row) or `Group`s (an organisation's respondents)."""
 
     model: Model
     columns: tuple[str, ...]
     kind: str | None
     lang: str
     engine: str
+    grouped: bool = False
 
 
 class RowAssessor:
@@ -83,6 +96,7 @@ class RowAssessor:
         self.rules = kb.rules
         self._fast = fast_engine(kb.rules)
         self._cells = cells_of(kb)
+        self._answers = answer_values(kb)
         self._level_names = {n: kb.level(n).name(settings.lang) for n in kb.rules.levels}
         self._codes = tuple(kb.diagnostics)
         if settings.kind == "json":
@@ -97,8 +111,26 @@ class RowAssessor:
             facts = {name: value for name, cell in columns if (value := self._cells[cell]) is not None}
         except KeyError:
             columns = zip(self.settings.columns, cells[1:], strict=True)
-            facts = {name: value for name, cell in columns if (value := cell_value(self._cells, cell)) is not None}
+            facts = {name: value for name, cell in columns if (value := cell_value(self._answers, cell)) is not None}
         return Profile(facts, organisation=cells[0] or None)
+
+    def consensus(self, group: Group) -> Any:
+        """The group's respondents combined as `assess A B C` combines files (expert.consensus)."""
+        from branda.expert.consensus import consensus
+
+        named = _respondent_field()
+        profiles = [Profile({name: v for name, v in zip(self.settings.columns, values, strict=True) if v is not None},
+                            organisation=group.organisation, source=respondent,
+                            **({"respondent": respondent} if named else {}))
+                    for respondent, values in zip(group.respondents, group.answers, strict=True)]
+        return consensus(self.model, profiles)
+
+    def group_row(self, combined: Any) -> Row:
+        """What `row` says of the consensus profile, with the disagreement among the respondents."""
+        level, codes, blockers = self.row(combined.profile)
+        if combined.disputed and self.model.disagree:
+            codes = (*codes, self.model.disagree)
+        return level, codes, blockers
 
     def row(self, profile: Profile) -> Row:
         """What `assess(profile, engine)` concludes that the summary and CSV need: level, codes, blockers.
@@ -117,12 +149,14 @@ class RowAssessor:
                                  if not lo <= facts.get(fact, -1) <= hi) if level < self.rules.top else {}
         return level, tuple(code for code in self._codes if code in codes), tuple(blockers)
 
-    def chunk(self, rows: list[list[str]]) -> tuple[str, list[Row]]:
+    def chunk(self, rows: list[Any]) -> tuple[str, list[Row]]:
         """The output text for `rows` (JSON items joined by commas, or CSV lines) and each row's summary.
 
         In CSV the organisation gets a `'` in front when a spreadsheet would run it as a formula; the fact
         cells are checked values (1-5, ?, null, blank, with spaces) and cannot be one. JSON keeps it verbatim.
         """
+        if self.settings.grouped:
+            return self._groups(rows)
         results: list[Row] = []
         kind, lang, engine = self.settings.kind, self.settings.lang, self.settings.engine
         if kind == "json":
@@ -143,6 +177,44 @@ class RowAssessor:
                     cells[0] = "'" + cells[0]
                 lines.write(cells, result[0], names[result[0]], ";".join(result[1]))
         return buffer.getvalue(), results
+
+    def _groups(self, groups: list[Group]) -> tuple[str, list[Row]]:
+        """`chunk` for organisations of respondents: each combined, then assessed as `assess A B C` assesses.
+
+        A CSV line is the organisation, the respondents' names, each fact's combined answer and the result.
+        """
+        from branda.expert.consensus import with_disagreement
+
+        results: list[Row] = []
+        kind, lang, engine = self.settings.kind, self.settings.lang, self.settings.engine
+        if kind == "json":
+            items = []
+            for group in groups:
+                combined = self.consensus(group)
+                a = with_disagreement(assess(self.model, combined.profile, engine), combined)
+                items.append(json.dumps(self._json(a, lang), ensure_ascii=False))
+                results.append((a.level, a.codes, tuple(dict.fromkeys(g.fact for g in a.why_not_next))))
+            return ",\n".join(items), results
+        buffer = io.StringIO()
+        lines = CsvLines(buffer)
+        names = self._level_names
+        for group in groups:
+            combined = self.consensus(group)
+            result = self.group_row(combined)
+            results.append(result)
+            if kind == "csv":
+                facts = combined.profile.facts
+                texts = [neutralised(group.organisation or ""), neutralised("; ".join(group.respondents)),
+                         *(str(facts.get(name, "")) for name in self.settings.columns)]
+                lines.write(texts, result[0], names[result[0]], ";".join(result[1]))
+        return buffer.getvalue(), results
+
+
+def _respondent_field() -> bool:
+    """Whether profiles carry a `respondent` name of their own (then the consensus names respondents by it)."""
+    from dataclasses import fields
+
+    return any(f.name == "respondent" for f in fields(Profile))
 
 
 # --- worker processes ----------------------------------------------------------------------------------------
@@ -426,18 +498,25 @@ class Summary:
     diagnostics: dict[str, int]
     blockers: tuple[tuple[str, int], ...]  # most common first
     out: str | None = None
+    respondents: int | None = None  # a survey layout's rows (one respondent a row); None: one organisation a row
+    ignored: tuple[str, ...] = ()  # the headers of the columns that map to nothing
 
 
 def run_batch(model: Model, source: str | Path, out: Path | None = None, kind: str | None = None, lang: str = "en",
               engine: str = "fast", jobs: int | None = None, on_progress: Callable[[int, int], None] | None = None,
-              on_problem: Callable[[InputError], None] | None = None, context: Any = None) -> Summary:
-    """Read `source` once, assessing each valid row and writing the results to `out` (atomically); count them.
+              on_problem: Callable[[InputError], None] | None = None, context: Any = None, *,
+              survey_map: SurveyMap | None = None, by: str | None = None,
+              on_ignored: Callable[[tuple[str, ...]], None] | None = None) -> Summary:
+    """Read `source` once, assessing each valid row (or organisation of respondents) and writing the results to
+    `out` (atomically); count them.
 
     A bad row is handed to `on_problem` as found and the run ends with `Refused` (nothing written, an existing
     `out` untouched). `on_progress(rows, bytes)` follows each chunk: rows assessed, bytes of the input read
-    (0 when it is not a regular file). `jobs` is capped at the CPUs this process may use.
+    (0 when it is not a regular file). `jobs` is capped at the CPUs this process may use. `on_ignored(headers)`
+    is called once, when the header is read, with the columns that map to nothing (if any). `survey_map` and
+    `by` are `--map` and `--by` (expert/survey.py).
     """
-    batch = BatchInput(Path(source), model)
+    batch = BatchInput(Path(source), model, survey_map=survey_map, by=by)
     problems = _Problems(on_problem)
     levels: Counter[int] = Counter()
     codes: Counter[str] = Counter()
@@ -446,15 +525,19 @@ def run_batch(model: Model, source: str | Path, out: Path | None = None, kind: s
     with stop_signals_raise():
         items = batch.read()
         first = next(items, None)  # the header, checked, and the first row
+        if on_ignored and batch.layout is not None and batch.layout.ignored:
+            on_ignored(batch.layout.ignored)
         rows = problems.valid(chain([first] if first is not None else [], items))
         if problems.count:
             for _ in rows:  # a bad header or first row: the rest is read for its problems only
                 pass
             raise Refused(problems.kept, problems.count)
-        settings = Settings(model, batch.columns, kind if out else None, lang, engine)
+        grouped = batch.grouped
+        settings = Settings(model, batch.columns, kind if out else None, lang, engine, grouped)
+        header = [ORGANISATION, *([RESPONDENTS] if grouped else []), *batch.columns, *OUT_COLUMNS]
         with atomic_output(out) if out else nullcontext() as f, \
                 closing(_assessed(rows, settings, jobs, context)) as assessed:
-            sink = _Sink(f, kind or "", [ORGANISATION, *batch.columns, *OUT_COLUMNS]) if f else None
+            sink = _Sink(f, kind or "", header) if f else None
             for text_, results in assessed:
                 if problems.count:
                     continue  # the chunks already under way; nothing more is written
@@ -474,9 +557,10 @@ def run_batch(model: Model, source: str | Path, out: Path | None = None, kind: s
     kb = model
     order = {name: i for i, name in enumerate(kb.facts)}
     return Summary(kb, batch.source, count, {n: levels[n] for n in kb.rules.levels},
-                   {code: codes[code] for code in kb.diagnostics if code != kb.disagree},  # one respondent a row
+                   {code: codes[code] for code in kb.diagnostics if grouped or code != kb.disagree},
                    tuple(sorted(blockers.items(), key=lambda item: (-item[1], order[item[0]]))),
-                   None if out is None else str(out))
+                   None if out is None else str(out), batch.rows if grouped else None,
+                   batch.layout.ignored if batch.layout else ())
 
 
 def summary_json(s: Summary, lang: str = "en") -> dict[str, Any]:
@@ -490,7 +574,7 @@ def summary_json(s: Summary, lang: str = "en") -> dict[str, Any]:
                         for code, c in s.diagnostics.items()],
         "blockers": [{"fact": fact, "organisations": c} for fact, c in s.blockers],
         "out": s.out,
-    }
+    } | ({"respondents": s.respondents, "ignored_columns": list(s.ignored)} if s.respondents is not None else {})
 
 
 def summary_text(s: Summary, lang: str = "en") -> str:
@@ -500,7 +584,10 @@ def summary_text(s: Summary, lang: str = "en") -> str:
     def t(key: str, **values: object) -> str:
         return kb.text(key, lang, **values)
 
-    lines = [t("batch_assessed", count=s.organisations, file=s.source), "", t("batch_by_level")]
+    lines = [t("batch_assessed", count=s.organisations, file=s.source)]
+    if s.respondents is not None:
+        lines.append(t("survey_respondents", count=s.respondents))
+    lines += ["", t("batch_by_level")]
     lines += ["  " + t("batch_level", level=n, name=kb.level(n).name(lang), count=c) for n, c in s.levels.items()]
     lines += ["", t("batch_diagnostics")]
     lines += ["  " + t("batch_diagnostic", title=kb.diagnostics[code].title(lang), code=code, count=c)

@@ -25,7 +25,9 @@ from branda.expert.profile import Profile, load_profile
 from branda.expert.serialize import assessment_json
 
 FACTS = list(MODEL.facts)
-ALLOWED = f"allowed: a whole number {MODEL.low}-{MODEL.high}, or empty, null or ? for unknown"
+LABELS = ", ".join(repr(label(lang)) for lang in MODEL.languages for label in MODEL.scale.values())
+ALLOWED = (f"allowed: a whole number {MODEL.low}-{MODEL.high}, a label of the scale ({LABELS}), "
+           "or empty, null or ? for unknown")
 
 
 def _make_survey():
