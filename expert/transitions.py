@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from branda.expert import words
 from branda.expert.nx_compat import node_link
 from branda.expert.render import quoted
-from branda.expert.summary import inline, joined
+from branda.expert.summary import joined
 from branda.knowledge.model import Model
 from branda.knowledge.transitions import Action, Transitions
 from branda.rules.model import Condition, DiagnosticRule, IndicatorRule
