@@ -192,7 +192,7 @@ def _next_lines(e: Explanation, lang: str, said: Said) -> list[str]:
     a = e.assessment
     kb = a.model
     if a.level >= kb.top:
-        return ["", kb.text("top_level", lang)]
+        return []  # the opening's meaning says it is the highest level
     n = a.level + 1
     held, missing = summary.criteria_of(kb, a.profile.facts, n)
     lines = ["", kb.text("why_next_heading", lang, level=n, name=kb.level(n).name(lang))]  # the count: in the opening

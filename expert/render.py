@@ -158,16 +158,24 @@ def _levels_of(article_level: str) -> set[int]:
 
 
 def criterion_cite(model: Model, rule: IndicatorRule, lang: str) -> str | None:
-    """The rule's own article sentence where it describes the rule's level, or None where it speaks of a lower
-    level (a level-1 symptom such as "…it is only rhetoric"): a criterion that holds is never read out with it."""
+    """The rule's own article sentence where it describes what holds at the rule's level, or None where it
+    speaks of what is missing: a lower level's sentence (a level-1 symptom such as "…it is only rhetoric"), a
+    diagnostic's sign (getting stuck), or a sentence about facts the article describes only at other levels.
+    A criterion that holds is never read out with such a sentence; the level's own sentence is said instead."""
     cite = rule.cites(lang)
-    lower = {model.level(n).source(lang) for n in model.rules.levels if n < rule.level}
-    if cite in lower:
+    symptoms = {model.level(n).source(lang) for n in model.rules.levels if n < rule.level}
+    symptoms |= {d.cites(lang) for d in model.rules.diagnostics}
+    symptoms |= {d.source(lang) for d in model.diagnostics.values()}
+    if _plain(cite) in {_plain(s) for s in symptoms}:
         return None
     described = [_levels_of(model.facts[c.fact].article_level) for c in rule.when if c.fact in model.facts]
     if described and all(levels and rule.level not in levels for levels in described):
         return None
     return cite
+
+
+def _plain(sentence: str) -> str:
+    return sentence.strip().strip("„“”\"").strip().rstrip(".").casefold()
 
 
 def missing_lines(a: Assessment, level: int, gaps: Sequence[Gap], lang: str, said: Said) -> list[str]:
@@ -287,11 +295,8 @@ def assessment_text(a: Assessment, lang: str = "en") -> str:
     lines = opening(a, lang)
     if a.level > 1:
         lines += ["", _t("how_decided", lang), *reached_lines(a, lang)]
-    lines.append("")
-    if a.level == kb.top:
-        lines.append(_t("top_level", lang))
-    else:
-        lines.append(_t("next_level", lang, level=a.level + 1, name=kb.level(a.level + 1).name(lang)))
+    if a.level < kb.top:  # at the top, the opening's meaning says what matters now
+        lines += ["", _t("next_level", lang, level=a.level + 1, name=kb.level(a.level + 1).name(lang))]
         lines += [f"  - {gap_line(kb, g, lang, title=False, said=said)}" for g in _one_per_fact(a.why_not_next)]
     diagnostics = shown_diagnostics(a)
     lines += ["", _t("diagnostics", lang)]

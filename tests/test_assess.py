@@ -1,11 +1,13 @@
 """`branda assess` as a consultant uses it: exact text and JSON, both languages, several respondents."""
 
+# ruff: noqa: E501 - the expected outputs below are the program's own long lines
+
 from __future__ import annotations
 
 import json
 
 import pytest
-from conftest import EXAMPLE_FILES, ROOT, assert_golden
+from conftest import EXAMPLE_FILES, MODEL, ROOT, assert_golden
 
 from branda.cli import cli
 
@@ -38,31 +40,27 @@ facts:
 
 EXPECTED_EN = """\
 UAB Bandymas: customer-service maturity level 2 of 5, "In one pair of hands"
-A responsible person or project groups drive customer orientation; work follows prepared processes and \
-standards, and a customer-oriented strategy with work plans and quality monitoring is taking shape.
+A responsible person or project groups answer for customer orientation; work follows prepared processes and standards, and a customer-oriented strategy with work plans and quality monitoring is taking shape. Towards level 3 “Super-strategy”, 5 of 8 criteria already hold.
 
 How this level was reached
-  Level 1 is where every organisation starts.
-  Level 2 "In one pair of hands": all 6 criteria hold
-    - Customer orientation is practised, not only talked about (customer_focus = 4)
-    - A responsible person or project groups drive customer orientation (cx_ownership = 5)
-    - Work often follows prepared processes and standards (process_standardisation = 3)
-    - Employees no longer strongly resist standardised customer processes (resistance = 2)
-    - A customer-oriented strategy with work plans and quality monitoring is taking shape (cx_strategy = 3)
-    - Employees cooperate and communication no longer stalls (collaboration = 3)
+  Level 1 “Low organisational maturity” is where every organisation starts.
+  Level 2 “In one pair of hands”: all its criteria hold (6)
+    - Customer orientation is practised, not only talked about: customer orientation in practice is “mostly true”
+    - A responsible person or project groups answer for customer orientation: responsibility for customer orientation is “fully true”
+    - Work often follows prepared processes and standards: prepared processes and standards is “partly true”
+    - Standardising customer processes no longer meets strong resistance: resistance to standardised processes is “mostly not true”
+    - A customer-oriented strategy with work plans and quality monitoring is taking shape: customer-oriented strategy is “partly true”
+    - Employees cooperate and communication no longer stalls: cooperation and open communication is “partly true”
 
-What stands between this and level 3, "Super-strategy"
-  - process_standardisation is 3; needs >= 4 (Processes are clearly defined and understood; best practice is in place)
-  - strategy_alignment is 2; needs >= 4 (The customer strategy is the super-strategy every other strategy derives from)
-  - internal_alignment is 3; needs >= 4 (Divisions are aligned on customers and the market is assessed)
+What stands between this and level 3, “Super-strategy”
+  - Prepared processes and standards (process_standardisation): “partly true” now, needs at least “mostly true”
+  - Customer strategy as the super-strategy (strategy_alignment): “mostly not true” now, needs at least “mostly true”
+  - Internal alignment and market assessment (internal_alignment): “partly true” now, needs at least “mostly true”
 
 Diagnostics
-  - Not yet ready for a CX management system [not_ready_for_cx_system]: The organisation is below level 3; \
-the article says an integrated customer-experience management system fits from level 3, and starting one too \
-early disappoints managers and employees alike.
-      Advice: Reach level 3 before introducing an integrated CX management system.
-
-Ready for an integrated CX management system: not yet
+  - Not yet ready for a customer-experience management system
+      It is too early for an integrated customer-experience management system: the article places it from level 3.
+      Advice: Reach level 3 before introducing an integrated customer-experience management system.
 """
 
 
@@ -72,13 +70,15 @@ def test_assess_text_reads_aloud_exactly(runner, write_profile):
     assert result.output == EXPECTED_EN
 
 
-def test_assess_text_in_lithuanian_uses_the_articles_headings(runner, write_profile):
+def test_assess_text_in_lithuanian_says_conditions_in_words(runner, write_profile):
     result = runner.invoke(cli, ["assess", str(write_profile(LEVEL_2)), "--lang", "lt"])
     assert result.exit_code == 0
     first = result.output.splitlines()[0]
     assert first == "UAB Bandymas: klientų aptarnavimo brandos lygis 2 iš 5, „Vienose rankose“"
-    assert "Kas skiria nuo 3 lygio „Super strategija“" in result.output
-    assert "strategy_alignment yra 2; reikia >= 4" in result.output
+    assert "\nKo trūksta iki 3 lygio („Super strategija“)\n" in result.output
+    label = MODEL.facts["strategy_alignment"].label("lt")
+    assert f"  - {label} (strategy_alignment): dabar „greičiau netiesa“, turi būti bent „greičiau tiesa“\n" in result.output
+    assert "Patarimas. " in result.output  # no capital after a colon (lt-style 4.5)
 
 
 def test_assess_json_has_the_interface_keys(runner, write_profile):
@@ -119,7 +119,7 @@ def test_several_respondents_are_combined_by_median_and_disagreement_reported(ru
     assert disagree == [{"code": "respondents_disagree", "title": "Respondents disagree", "message": disagree[0]["message"],
                          "facts": {"strategy_alignment": 4}, "rules": [],
                          "answers": {"strategy_alignment": [2, 5, 4]}}]
-    assert data["respondents"] == [str(a), str(b), str(c)]
+    assert data["respondents"] == ["ceo.yaml", "cfo.yaml", "service.yaml"]  # named by their files
     # quick_wins_focus 3, 4, 3: one point apart is not a disagreement; the median is 3
     assert "quick_wins_focus" not in disagree[0]["answers"]
 
@@ -147,3 +147,114 @@ def test_assess_output_on_every_example_matches_its_golden_file(runner, monkeypa
     result = runner.invoke(cli, ["assess", str(example.relative_to(ROOT)), "--lang", lang, "--format", fmt])
     assert result.exit_code == 0
     assert_golden(f"assess_{example.stem}_{lang}.{'txt' if fmt == 'text' else 'json'}", result.output)
+
+
+# --- what a consultant reads aloud: words, not codes or operators; each thing said once ------------------
+
+def _texts(runner, *args: str):
+    """`assess` text for every bundled example in every language of the model, with its assessment."""
+    from branda.expert.assess import assess
+    from branda.expert.profile import load_profile
+
+    for example in EXAMPLE_FILES:
+        a = assess(MODEL, load_profile(MODEL, example), "fast")
+        for lang in MODEL.languages:
+            result = runner.invoke(cli, ["assess", str(example), "--lang", lang, *args])
+            assert result.exit_code == 0, result.output
+            yield example.name, lang, a, result.output
+
+
+def test_no_assess_text_shows_an_operator(runner):
+    for name, lang, _, text in _texts(runner):
+        assert ">=" not in text and "<=" not in text, (name, lang)
+
+
+def test_each_diagnostic_title_and_each_unanswered_question_is_said_once(runner):
+    seen = set()
+    for name, lang, a, text in _texts(runner):
+        for d in a.diagnostics:
+            assert text.count(MODEL.diagnostics[d.code].title(lang)) == 1, (name, lang, d.code)
+            seen.add(d.code)
+        for fact in a.unknown_facts:
+            assert text.count(f"({fact})") == 1, (name, lang, fact)  # the code once, after its label
+            assert text.count(MODEL.facts[fact].label(lang)) == 1, (name, lang, fact)
+    assert MODEL.incomplete in seen  # the examples include an incomplete profile
+
+
+def test_an_incomplete_profile_is_called_provisional_up_front(runner):
+    example = next(p for p in EXAMPLE_FILES if p.stem == "startup_partial")
+    lines = runner.invoke(cli, ["assess", str(example)]).output.splitlines()
+    assert lines[2].startswith("The result is provisional: the answers to ")
+    assert "whatever the answer, it could change the result" in "\n".join(lines)  # not "1, 2, 3, 4 or 5"
+    assert not any("an answer of 1" in line for line in lines)
+
+
+def test_readiness_is_said_once(runner):
+    """Not ready: the diagnostic says it (no second 'ready: not yet' line); ready: one line says so."""
+    for name, lang, a, text in _texts(runner):
+        ready_line = MODEL.text("cx_ready", lang, answer=MODEL.text("answer_yes", lang))
+        assert text.count(ready_line) == (1 if a.ready else 0), (name, lang)
+        assert MODEL.text("cx_ready", lang, answer=MODEL.text("answer_no", lang)) not in text
+
+
+LEVEL_1_GOOD_PROCESSES = """\
+organisation: UAB Procesai
+facts:
+  customer_focus: 2
+  cx_ownership: 2
+  process_standardisation: 4
+  resistance: 2
+  cx_strategy: 3
+  collaboration: 3
+"""
+
+
+@pytest.mark.parametrize("lang", MODEL.languages)
+def test_a_level_1_client_with_good_processes_is_not_told_its_processes_are_missing(runner, write_profile, lang):
+    text = runner.invoke(cli, ["assess", str(write_profile(LEVEL_1_GOOD_PROCESSES)), "--lang", lang]).output
+    assert text.splitlines()[0].endswith(MODEL.level(1).name(lang) + ("“" if lang == "lt" else '"'))
+    assert MODEL.level(1).description(lang) not in text
+    assert MODEL.level(1).source(lang) not in text
+    assert "(process_standardisation)" not in text  # it holds for level 2: not a gap
+    assert MODEL.text("meaning_start", lang) in text
+
+
+def said(text: str, fact: str, lang: str, rest: str) -> bool:
+    """Whether `text` says `fact` by its label (with its code when this is the first mention), then `rest`."""
+    label = MODEL.facts[fact].label(lang)
+    return f"{label}: {rest}" in text or f"{label} ({fact}): {rest}" in text
+
+
+def test_several_respondents_are_named_with_each_answer_and_the_cautious_middle(runner, write_profile):
+    a = write_profile("respondent: Rasa Petraitienė, CEO\nfacts: {cx_ownership: 5, quick_wins_focus: 5}\n", "ceo.yaml")
+    b = write_profile("facts: {cx_ownership: 2, quick_wins_focus: 2}\n", "cfo.yaml")
+    result = runner.invoke(cli, ["assess", str(a), str(b)])
+    assert result.exit_code == 0, result.output
+    assert "Respondents (2): Rasa Petraitienė, CEO, cfo.yaml. " in result.output
+    # a positive fact: the less mature of 5 and 2 is 2; a symptom: the less mature is 5 (chasing quick results)
+    assert said(result.output, "cx_ownership", "en",
+                "Rasa Petraitienė, CEO – 5, cfo.yaml – 2; the cautious middle of 2 and 5 is “mostly not true” (2)")
+    assert said(result.output, "quick_wins_focus", "en",
+                "Rasa Petraitienė, CEO – 5, cfo.yaml – 2; the cautious middle of 2 and 5 is “fully true” (5)")
+    assert "median" not in result.output
+    data = json.loads(runner.invoke(cli, ["assess", str(a), str(b), "--format", "json"]).output)
+    assert data["respondents"] == ["Rasa Petraitienė, CEO", "cfo.yaml"]
+    assert next(d for d in data["diagnostics"] if d["code"] == "respondents_disagree")["answers"] == {
+        "cx_ownership": [5, 2], "quick_wins_focus": [5, 2]}
+
+
+def test_three_respondents_take_the_middle_answer_in_lithuanian(runner, write_profile):
+    paths = [str(write_profile(f"facts: {{strategy_alignment: {v}}}\n", f"r{i}.yaml")) for i, v in enumerate((2, 5, 4))]
+    text = runner.invoke(cli, ["assess", *paths, "--lang", "lt"]).output
+    assert said(text, "strategy_alignment", "lt",
+                "r0.yaml – 2, r1.yaml – 5, r2.yaml – 4; iš atsakymų 2, 4 ir 5 imamas vidurinis – „greičiau tiesa“ (4)")
+    assert "Respondentų: 3 (r0.yaml, r1.yaml, r2.yaml). " in text
+
+
+def test_two_files_of_one_name_are_told_apart_by_their_paths(runner, tmp_path):
+    for folder, value in (("a", 5), ("b", 2)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "answers.yaml").write_text(f"facts: {{cx_ownership: {value}}}\n", encoding="utf-8")
+    paths = [str(tmp_path / f / "answers.yaml") for f in "ab"]
+    data = json.loads(runner.invoke(cli, ["assess", *paths, "--format", "json"]).output)
+    assert data["respondents"] == paths

@@ -139,183 +139,173 @@ facts:
 
 WHY_EN = """\
 UAB Pavyzdys: customer-service maturity level 2 of 5, "In one pair of hands"
-A responsible person or project groups drive customer orientation; work follows prepared processes and standards, and a customer-oriented strategy with work plans and quality monitoring is taking shape.
+A responsible person or project groups answer for customer orientation; work follows prepared processes and standards, and a customer-oriented strategy with work plans and quality monitoring is taking shape. Towards level 3 “Super-strategy”, 1 of 8 criteria already hold.
+The result is provisional: the answers to 1 question could still change it.
 
-Why level 2: the rules that established it, in the order they fired
-   1. Customer orientation is practised, not only talked about [ind_customer_focus_practised]
-        Facts: customer_focus = 4 (needs >= 3)
-        Concludes: a level 2 criterion holds
-        Article: "If representatives of such a company say they are customer-focused, it is only rhetoric."
-   2. A responsible person or project groups drive customer orientation [ind_ownership_assigned]
-        Facts: cx_ownership = 5 (needs >= 4)
-        Concludes: a level 2 criterion holds
-        Article: "In somewhat more mature organisations project groups are formed or one responsible person is appointed to build a more customer-oriented company."
-   3. Work often follows prepared processes and standards [ind_standards_followed]
-        Facts: process_standardisation = 3 (needs >= 3)
-        Concludes: a level 2 criterion holds
-        Article: "In such a company work often follows prepared processes and standards."
-   4. Employees no longer strongly resist standardised customer processes [ind_standardisation_accepted]
-        Facts: resistance = 2 (needs <= 3)
-        Concludes: a level 2 criterion holds
-        Article: "When the company tries to standardise customer-oriented processes, employees strongly resist."
-   5. A customer-oriented strategy with work plans and quality monitoring is taking shape [ind_strategy_in_place]
-        Facts: cx_strategy = 3 (needs >= 3)
-        Concludes: a level 2 criterion holds
+Why level 2 “In one pair of hands”
+  Level 1 “Low organisational maturity” is where every organisation starts.
+    Article: "An organisation passes through all the levels step by step in order to mature into managing customer experiences professionally."
+  Level 2 “In one pair of hands”: all its criteria hold (6)
+    Article: "Project groups are formed, or one responsible person is appointed, to build a more customer-oriented company."
+    - Customer orientation is practised, not only talked about: customer orientation in practice is “mostly true” (needs at least “partly true”)
+    - A responsible person or project groups answer for customer orientation: responsibility for customer orientation is “fully true” (needs at least “mostly true”)
+    - Work often follows prepared processes and standards: prepared processes and standards is “partly true” (needs at least “partly true”)
+        Article: "Work often follows prepared processes and standards"
+    - Standardising customer processes no longer meets strong resistance: resistance to standardised processes is “mostly not true” (needs at most “partly true”)
+    - A customer-oriented strategy with work plans and quality monitoring is taking shape: customer-oriented strategy is “partly true” (needs at least “partly true”)
         Article: "Heads of divisions or project-team leaders form a customer-oriented strategy, create work plans, supervise and control results, and monitor how service quality changes."
-   6. Employees cooperate and communication no longer stalls [ind_staff_cooperate]
-        Facts: collaboration = 3 (needs >= 3)
-        Concludes: a level 2 criterion holds
-        Article: "Not only are customers served carelessly, employees do not cooperate either."
-   7. Level 1 is where every organisation starts [level_1_floor]
-        Concludes: level 1 is reached
-        Article: "An organisation passes through all the levels step by step in order to mature into managing customer experiences professionally."
-   8. Level 2 criteria met [criteria_level_2]
-        From steps: 1-6
-        Concludes: all level 2 criteria hold
-        Article: as in step 7
-   9. Level 2 reached (level 1 reached and level 2's criteria met) [reach_level_2]
-        From steps: 7, 8
-        Concludes: level 2 is reached
-        Article: as in step 7
-  10. Concluded: level 2 [conclude_level_2]
-        From steps: 9
-        Concludes: the organisation is at level 2, "In one pair of hands" (level 3 is not reached)
-        Article: as in step 7
+    - Employees cooperate and communication no longer stalls: cooperation and open communication is “partly true” (needs at least “partly true”)
 
-Also holds, on the way to higher levels (a level counts only when all its criteria, and every lower level's, hold)
-  Level 3 "Super-strategy": 1 of 8 criteria hold
-    - Long-term solutions are not traded for quick, visible results [ind_long_term_focus]: quick_wins_focus = 3 (needs <= 3)
-  Level 4 "Towards analysis": 2 of 4 criteria hold
-    - Quantitative goals are set in a balanced scorecard [ind_balanced_scorecard]: quantitative_goals = 4 (needs >= 4)
-    - Customer-management IT systems get serious attention [ind_it_investment]: it_systems = 4 (needs >= 4)
+Towards level 3 “Super-strategy”
+  Already holds:
+    - Quick results no longer come before long-term solutions: chasing quick results is “partly true” (needs at most “partly true”)
+  Still missing:
+    - Processes are clearly defined and understood; best practice is in place
+        Prepared processes and standards (process_standardisation): “partly true” now, needs at least “mostly true”
+    - Customer satisfaction no longer hinges on particular people
+        Dependence on particular people (individual_dependence): “mostly true” now, needs at most “partly true”
+    - The customer strategy is the super-strategy every other strategy derives from
+        Customer strategy as the super-strategy (strategy_alignment): “mostly not true” now, needs at least “mostly true”
+    - The company is aligned within itself and assesses the market situation
+        Internal alignment and market assessment (internal_alignment): “mostly not true” now, needs at least “mostly true”
+    - Leaders and key employees have the customer and business information they need
+        Information for decisions (information_access): “partly true” now, needs at least “mostly true”
+    - Employees decide for themselves and management is no longer directive
+        Employees decide for themselves (empowerment): “mostly not true” now, needs at least “mostly true”
+        Directive management (directive_management): “mostly true” now, needs at most “partly true”
+    - The CX management model is being integrated into HR, finance, marketing and quality
+        CX model across the functions (function_integration): “mostly not true” now, needs at least “partly true”
+
+Also holds at higher levels (a level counts once it and every level below it hold)
+  Level 4 “Towards analysis”: 2 of 4 criteria hold
+    - Quantitative goals are set in a balanced scorecard: quantitative goals is “mostly true” (needs at least “mostly true”)
+    - IT systems for customer service get serious attention: investment in IT systems is “mostly true” (needs at least “mostly true”)
 
 Diagnostics, and what raised them
-  - Stuck at level 2 [stuck_at_level_2]: The organisation is at level 2 and shows the signs the article names for getting stuck there: chasing quick results, or too little internal alignment and market assessment.
-      Raised by diag_stuck_without_alignment at level 2
-        Facts: internal_alignment = 2 (needs <= 2)
+  - Stuck at level 2
+      The organisation is at level 2 and shows the signs of being stuck there: internal alignment and market assessment is “mostly not true”.
+      Raised when internal alignment and market assessment is at most “mostly not true”.
         Article: "What is lacking is not only an assessment of the market situation but also alignment within the company itself."
-      Advice: Assess the market situation, align the divisions with each other around the customer, and favour long-term solutions over quick, visible wins.
+      Advice: Assess the market situation, align the divisions' work with each other around the customer, and put long-term solutions before quick, visible results.
         Article: "Recognise when the company is stuck. Most often this happens at level 2."
-  - Not yet ready for a CX management system [not_ready_for_cx_system]: The organisation is below level 3; the article says an integrated customer-experience management system fits from level 3, and starting one too early disappoints managers and employees alike.
-      Raised by diag_not_ready_for_cx_system at level 2
-        Article: "From level 3 on, an organisation is ready to introduce an integrated customer-experience management system."
-      Advice: Reach level 3 before introducing an integrated CX management system.
-        Article: "Starting too early disappoints everyone, managers and employees alike."
-  - Incomplete profile [incomplete_profile]: Some facts are unknown, and answering them could change the concluded level or a diagnostic.
-      Raised because unknown facts could change the result (listed below)
-      Advice: Answer the facts listed before presenting the result as final.
-        Article: "Assess how mature the organisation is and how ready it is for this step."
+  - Not yet ready for a customer-experience management system
+      It is too early for an integrated customer-experience management system: the article places it from level 3.
+        Article: "From level 3 on, an organisation is ready to introduce an integrated customer-experience (CX) management system"
+      Advice: Reach level 3 before introducing an integrated customer-experience management system.
+        Article: "Starting too early disappoints everyone — managers and employees alike."
 
-Unknown facts that could change the result
-  - analytics_use: an answer of 4 or 5 could change the result
-      on its own, 4 or 5 would give: raises "Uneven profile"
-Unknown facts (1): analytics_use
+Incomplete profile: the questions whose answers could change the result
+  - Analysis of customer experiences (analytics_use): an answer of “mostly true” or more could change the result
+      on its own, an answer of “mostly true” or more would mean: “Uneven profile” is raised
+  Advice: Answer the questions listed before presenting the result as final.
 """
+
 
 WHY_LT = """\
 UAB Pavyzdys: klientų aptarnavimo brandos lygis 2 iš 5, „Vienose rankose“
-Į klientą orientuotą veiklą veda atsakingas asmuo ar projektų grupės; dirbama pagal parengtus procesus ir standartus, formuojama į klientus orientuota strategija su darbo planais ir kokybės stebėsena.
+Už orientaciją į klientą atsako paskirtas asmuo ar projektų grupės; dirbama pagal parengtus procesus ir standartus, formuojama į klientą orientuota strategija su darbo planais ir kokybės stebėsena. 3 lygio („Super strategija“) kriterijų jau tenkinama: 1 iš 8.
+Rezultatas preliminarus: jį dar gali pakeisti atsakymai į 1 klausimą.
 
-Kodėl 2 lygis: jį nustačiusios taisyklės ta tvarka, kuria suveikė
-   1. Orientacija į klientą praktikuojama, ne tik deklaruojama [ind_customer_focus_practised]
-        Faktai: customer_focus = 4 (reikia >= 3)
-        Išvada: tenkinamas 2 lygio kriterijus
-        Straipsnis: „Jei tokios bendrovės atstovai ir sako, kad jie susitelkę į klientus, tai tėra retorika.“
-   2. Orientaciją į klientą veda atsakingas asmuo ar projektų grupės [ind_ownership_assigned]
-        Faktai: cx_ownership = 5 (reikia >= 4)
-        Išvada: tenkinamas 2 lygio kriterijus
-        Straipsnis: „Kiek brandesnėse organizacijose yra suburtos projektų grupės ar paskirtas vienas atsakingas asmuo, kuris siekia kurti labiau į klientų poreikius orientuotą bendrovę.“
-   3. Dažnai dirbama pagal parengtus procesus ir standartus [ind_standards_followed]
-        Faktai: process_standardisation = 3 (reikia >= 3)
-        Išvada: tenkinamas 2 lygio kriterijus
+Kodėl 2 lygis („Vienose rankose“)
+  1 lygis („Žema organizacijos branda“) – nuo jo pradeda kiekviena organizacija.
+    Straipsnis: „Organizacija žingsnis po žingsnio pereina visus brandos lygius tam, kad subręstų profesionaliai valdyti klientų patirtis.“
+  2 lygis („Vienose rankose“): tenkinami visi jo kriterijai (6)
+    Straipsnis: „Kiek brandesnėse organizacijose yra suburtos projektų grupės ar paskirtas vienas atsakingas asmuo, kuris siekia kurti labiau į klientų poreikius orientuotą bendrovę.“
+    - Orientacija į klientą praktikuojama, ne tik deklaruojama: orientacija į klientą praktikoje – „greičiau tiesa“ (turi būti bent „iš dalies tiesa“)
+    - Už orientaciją į klientą atsako paskirtas asmuo ar projektų grupės: atsakomybė už orientaciją į klientą – „visiškai tiesa“ (turi būti bent „greičiau tiesa“)
+    - Dažnai dirbama pagal parengtus procesus ir standartus: parengti procesai ir standartai – „iš dalies tiesa“ (turi būti bent „iš dalies tiesa“)
         Straipsnis: „Tokioje įmonėje dažnai dirbama pagal parengtus procesus ir standartus“
-   4. Darbuotojai nebesipriešina stipriai standartizuojamiems procesams [ind_standardisation_accepted]
-        Faktai: resistance = 2 (reikia <= 3)
-        Išvada: tenkinamas 2 lygio kriterijus
-        Straipsnis: „Svarbu žinoti, kad jei įmonėje mėginama standartizuoti į klientą orientuotus procesus, darbuotojai stipriai priešinasi“
-   5. Formuojama į klientus orientuota strategija su darbo planais ir kokybės stebėsena [ind_strategy_in_place]
-        Faktai: cx_strategy = 3 (reikia >= 3)
-        Išvada: tenkinamas 2 lygio kriterijus
+    - Procesų standartizavimas nebekelia stipraus darbuotojų pasipriešinimo: pasipriešinimas procesų standartizavimui – „greičiau netiesa“ (turi būti ne daugiau kaip „iš dalies tiesa“)
+    - Formuojama į klientą orientuota strategija su darbo planais ir kokybės stebėsena: į klientą orientuota strategija – „iš dalies tiesa“ (turi būti bent „iš dalies tiesa“)
         Straipsnis: „Padalinių vadovai ar projektų komandos lyderiai formuoja į klientus orientuotą strategiją, kuria darbo planus, prižiūri bei kontroliuoja veiklos rezultatus, stebi, kaip keičiasi klientų aptarnavimo kokybė.“
-   6. Darbuotojai bendradarbiauja, komunikacija nebestringa [ind_staff_cooperate]
-        Faktai: collaboration = 3 (reikia >= 3)
-        Išvada: tenkinamas 2 lygio kriterijus
-        Straipsnis: „Ne tik klientai aptarnaujami atmestinai, tačiau ir darbuotojai nebendradarbiauja“
-   7. Pirmasis lygis – nuo jo pradeda kiekviena organizacija [level_1_floor]
-        Išvada: pasiektas 1 lygis
-        Straipsnis: „Organizacija žingsnis po žingsnio pereina visus brandos lygius tam, kad subręstų profesionaliai valdyti klientų patirtis.“
-   8. Tenkinami 2 lygio kriterijai [criteria_level_2]
-        Remiasi žingsniais: 1-6
-        Išvada: tenkinami visi 2 lygio kriterijai
-        Straipsnis: kaip 7 žingsnyje
-   9. Pasiektas 2 lygis (pasiektas 1 lygis ir tenkinami 2 lygio kriterijai) [reach_level_2]
-        Remiasi žingsniais: 7, 8
-        Išvada: pasiektas 2 lygis
-        Straipsnis: kaip 7 žingsnyje
-  10. Nustatytas lygis: 2 [conclude_level_2]
-        Remiasi žingsniais: 9
-        Išvada: organizacija yra 2 lygyje „Vienose rankose“ (3 lygis nepasiektas)
-        Straipsnis: kaip 7 žingsnyje
+    - Darbuotojai bendradarbiauja, komunikacija nebestringa: bendradarbiavimas ir atvira komunikacija – „iš dalies tiesa“ (turi būti bent „iš dalies tiesa“)
 
-Taip pat tenkinama pakeliui į aukštesnius lygius (lygis įskaitomas tik tada, kai tenkinami visi jo ir visų žemesnių lygių kriterijai)
-  3 lygis „Super strategija“: tenkinama 1 iš 8 kriterijų
-    - Ilgalaikiai sprendimai neaukojami dėl greitų, matomų rezultatų [ind_long_term_focus]: quick_wins_focus = 3 (reikia <= 3)
-  4 lygis „Analizės link“: tenkinama 2 iš 4 kriterijų
-    - Kiekybiniai tikslai nustatomi subalansuotų rodiklių sistemoje [ind_balanced_scorecard]: quantitative_goals = 4 (reikia >= 4)
-    - Klientų valdymo IT sistemoms skiriama daug dėmesio [ind_it_investment]: it_systems = 4 (reikia >= 4)
+Ko trūksta iki 3 lygio („Super strategija“)
+  Taip jau yra dabar:
+    - Greiti rezultatai nebėra svarbesni už ilgalaikius sprendimus: greitų rezultatų siekimas – „iš dalies tiesa“ (turi būti ne daugiau kaip „iš dalies tiesa“)
+  Dar trūksta:
+    - Procesai aiškiai apibrėžti ir suprantami, įdiegta geriausia praktika
+        Parengti procesai ir standartai (process_standardisation): dabar „iš dalies tiesa“, turi būti bent „greičiau tiesa“
+    - Klientų pasitenkinimas nebepriklauso nuo konkrečių žmonių
+        Priklausomybė nuo konkrečių žmonių (individual_dependence): dabar „greičiau tiesa“, turi būti ne daugiau kaip „iš dalies tiesa“
+    - Į klientą orientuota strategija yra „super-strategija“, iš kurios kyla visos kitos
+        Klientų strategija kaip „super-strategija“ (strategy_alignment): dabar „greičiau netiesa“, turi būti bent „greičiau tiesa“
+    - Pačioje bendrovėje veikla suderinta, vertinama rinkos situacija
+        Suderinamumas bendrovėje ir rinkos vertinimas (internal_alignment): dabar „greičiau netiesa“, turi būti bent „greičiau tiesa“
+    - Lyderiai ir pagrindiniai darbuotojai turi reikiamą klientų ir verslo veiklos informaciją
+        Informacija sprendimams priimti (information_access): dabar „iš dalies tiesa“, turi būti bent „greičiau tiesa“
+    - Darbuotojai sprendžia patys, vadovavimas nebėra direktyvus
+        Darbuotojai sprendžia patys (empowerment): dabar „greičiau netiesa“, turi būti bent „greičiau tiesa“
+        Direktyvus vadovavimas (directive_management): dabar „greičiau tiesa“, turi būti ne daugiau kaip „iš dalies tiesa“
+    - Klientų patirties valdymo modelis integruojamas į personalo, finansų, marketingo ir kokybės sritis
+        Klientų patirties valdymo modelis visose srityse (function_integration): dabar „greičiau netiesa“, turi būti bent „iš dalies tiesa“
+
+Jau tenkinama ir aukštesniuose lygiuose (lygis įskaitomas, kai tenkinamas jis ir visi žemesni lygiai)
+  4 lygio („Analizės link“) kriterijų tenkinama: 2 iš 4
+    - Kiekybiniai tikslai nustatomi subalansuotų rodiklių sistemoje: kiekybiniai tikslai – „greičiau tiesa“ (turi būti bent „greičiau tiesa“)
+    - Klientų aptarnavimą palaikančioms IT sistemoms skiriama daug dėmesio: dėmesys ir investicijos į IT sistemas – „greičiau tiesa“ (turi būti bent „greičiau tiesa“)
 
 Diagnozės ir kas jas nulėmė
-  - Užstrigta antrame lygyje [stuck_at_level_2]: Organizacija yra antrame lygyje ir turi požymių, kuriuos straipsnis sieja su užstrigimu: siekiama greitų rezultatų arba trūksta suderinamumo bendrovės viduje ir rinkos situacijos vertinimo.
-      Nustatė taisyklė diag_stuck_without_alignment, esant 2 lygiui
-        Faktai: internal_alignment = 2 (reikia <= 2)
+  - Užstrigta antrame lygyje
+      Organizacija yra antrame lygyje ir turi užstrigimo požymių: suderinamumas bendrovėje ir rinkos vertinimas – „greičiau netiesa“.
+      Nustatoma, kai suderinamumas bendrovėje ir rinkos vertinimas – ne daugiau kaip „greičiau netiesa“.
         Straipsnis: „Pritrūksta ne tik rinkos situacijos vertinimo, tačiau ir suderinamumo pačioje bendrovėje.“
-      Patarimas: Įvertinkite rinkos situaciją, suderinkite padalinius tarpusavyje dėl klientų ir teikite pirmenybę ilgalaikiams sprendimams, o ne greitiems, matomiems rezultatams.
+      Patarimas. Įvertinkite rinkos situaciją, suderinkite padalinių veiklą tarpusavyje ir teikite pirmenybę ilgalaikiams sprendimams, o ne greitiems ir matomiems rezultatams.
         Straipsnis: „Atpažinti, jei bendrovė užstrigo. Dažniausiai tai įvyksta antrame lygyje.“
-  - Dar nepasirengta klientų patirties valdymo sistemai [not_ready_for_cx_system]: Organizacija yra žemiau trečio lygio; straipsnis teigia, kad vientisa klientų patirties valdymo sistema tinka nuo trečio lygio, o per anksti startavus nusivilia ir vadovai, ir darbuotojai.
-      Nustatė taisyklė diag_not_ready_for_cx_system, esant 2 lygiui
-        Straipsnis: „Pasak p. Juodkūnės, nuo trečio brandos lygio organizacija yra pasiruošusi diegtis vientisą klientų patirties valdymo sistemą“
-      Patarimas: Prieš diegdami vientisą klientų patirties valdymo sistemą, pasiekite trečią lygį.
+  - Dar nepasirengta klientų patirties valdymo sistemai
+      Vientisai klientų patirties valdymo sistemai dar per anksti: straipsnis nurodo, kad ji tinka nuo trečio lygio.
+        Straipsnis: „nuo trečio brandos lygio organizacija yra pasiruošusi diegtis vientisą klientų patirties valdymo sistemą“
+      Patarimas. Prieš diegdami vientisą klientų patirties valdymo sistemą, pasiekite trečią lygį.
         Straipsnis: „Per anksti startavus, nusivilia visi – ir vadovai, ir darbuotojai.“
-  - Neišsamus profilis [incomplete_profile]: Kai kurie faktai nežinomi, o atsakymai į juos galėtų pakeisti nustatytą lygį ar diagnozę.
-      Nustatyta, nes nežinomi faktai galėtų pakeisti rezultatą (išvardyti žemiau)
-      Patarimas: Prieš pateikdami rezultatą kaip galutinį, atsakykite į išvardytus faktus.
-        Straipsnis: „Įvertinti, kiek organizacija yra brandi ir pasirengusi šiam žingsniui.“
 
-Nežinomi faktai, galintys pakeisti rezultatą
-  - analytics_use: atsakymas 4 arba 5 galėtų pakeisti rezultatą
-      vien atsakymas 4 arba 5 duotų: atsiranda „Netolygus profilis“
-Nežinomi faktai (1): analytics_use
+Neišsamus profilis: neatsakyti klausimai, kurių atsakymai galėtų pakeisti rezultatą
+  - Klientų patirčių analizė (analytics_use): rezultatą galėtų pakeisti atsakymas bent „greičiau tiesa“
+      vien atsakymas bent „greičiau tiesa“ lemtų: atsiranda diagnozė „Netolygus profilis“
+  Patarimas. Prieš pateikdami rezultatą kaip galutinį, atsakykite į išvardytus klausimus.
 """
+
 
 WHY_NOT_4_EN = """\
 UAB Pavyzdys: customer-service maturity level 2 of 5, "In one pair of hands"
-A responsible person or project groups drive customer orientation; work follows prepared processes and standards, and a customer-oriented strategy with work plans and quality monitoring is taking shape.
+A responsible person or project groups answer for customer orientation; work follows prepared processes and standards, and a customer-oriented strategy with work plans and quality monitoring is taking shape. Towards level 3 “Super-strategy”, 1 of 8 criteria already hold.
+The result is provisional: the answers to 1 question could still change it.
 
-Why not level 4, "Towards analysis"
+Why not level 4 “Towards analysis”
   Levels are reached step by step: level 4 needs every level below it first.
-  Level 3 "Super-strategy": 1 of 8 criteria hold
-    - process_standardisation is 3; needs >= 4 (Processes are clearly defined and understood; best practice is in place) [ind_processes_defined]
-    - individual_dependence is 4; needs <= 3 (Customer satisfaction no longer hinges on particular people) [ind_service_beyond_individuals]
-    - strategy_alignment is 2; needs >= 4 (The customer strategy is the super-strategy every other strategy derives from) [ind_super_strategy]
-    - internal_alignment is 2; needs >= 4 (Divisions are aligned on customers and the market is assessed) [ind_divisions_aligned]
-    - information_access is 3; needs >= 4 (Leaders and key employees have the customer and business information they need) [ind_decision_information]
-    - empowerment is 2; needs >= 4 (Employees decide for themselves and management is no longer directive) [ind_staff_empowered]
-    - directive_management is 4; needs <= 3 (Employees decide for themselves and management is no longer directive) [ind_staff_empowered]
-    - function_integration is 2; needs >= 3 (The CX management model is being integrated into HR, finance, marketing and quality) [ind_cx_model_integrating]
-  Level 4 "Towards analysis": 2 of 4 criteria hold
-    - analytics_use is unknown; needs >= 4 (Customer experiences are analysed, planned and forecast) [ind_experience_analytics]
-    - collaboration is 3; needs >= 4 (Everyone communicates openly and sincerely) [ind_open_communication]
-  10 unmet conditions in all.
+  Level 3 “Super-strategy”: 1 of 8 criteria hold
+    - Processes are clearly defined and understood; best practice is in place
+        Prepared processes and standards (process_standardisation): “partly true” now, needs at least “mostly true”
+    - Customer satisfaction no longer hinges on particular people
+        Dependence on particular people (individual_dependence): “mostly true” now, needs at most “partly true”
+    - The customer strategy is the super-strategy every other strategy derives from
+        Customer strategy as the super-strategy (strategy_alignment): “mostly not true” now, needs at least “mostly true”
+    - The company is aligned within itself and assesses the market situation
+        Internal alignment and market assessment (internal_alignment): “mostly not true” now, needs at least “mostly true”
+    - Leaders and key employees have the customer and business information they need
+        Information for decisions (information_access): “partly true” now, needs at least “mostly true”
+    - Employees decide for themselves and management is no longer directive
+        Employees decide for themselves (empowerment): “mostly not true” now, needs at least “mostly true”
+        Directive management (directive_management): “mostly true” now, needs at most “partly true”
+    - The CX management model is being integrated into HR, finance, marketing and quality
+        CX model across the functions (function_integration): “mostly not true” now, needs at least “partly true”
+  Level 4 “Towards analysis”: 2 of 4 criteria hold
+    - Customer experiences are analysed with planning, analysing and forecasting capabilities
+        Analysis of customer experiences (analytics_use): not answered yet, needs at least “mostly true”
+    - Everyone communicates openly and sincerely
+        Cooperation and open communication (collaboration): “partly true” now, needs at least “mostly true”
+  Unmet conditions in all: 10.
+  A question not answered yet counts as unmet until it is answered.
 """
+
 
 LEVEL_1_LT = """\
 UAB Pavyzdys: klientų aptarnavimo brandos lygis 2 iš 5, „Vienose rankose“
-Į klientą orientuotą veiklą veda atsakingas asmuo ar projektų grupės; dirbama pagal parengtus procesus ir standartus, formuojama į klientus orientuota strategija su darbo planais ir kokybės stebėsena.
+Už orientaciją į klientą atsako paskirtas asmuo ar projektų grupės; dirbama pagal parengtus procesus ir standartus, formuojama į klientą orientuota strategija su darbo planais ir kokybės stebėsena. 3 lygio („Super strategija“) kriterijų jau tenkinama: 1 iš 8.
+Rezultatas preliminarus: jį dar gali pakeisti atsakymai į 1 klausimą.
 
-Kaip nustatytas 1 lygis „Žema organizacijos branda“: taisyklės ta tvarka, kuria suveikė
-  1. Pirmasis lygis – nuo jo pradeda kiekviena organizacija [level_1_floor]
-       Išvada: pasiektas 1 lygis
-       Straipsnis: „Organizacija žingsnis po žingsnio pereina visus brandos lygius tam, kad subręstų profesionaliai valdyti klientų patirtis.“
+Kaip nustatytas 1 lygis („Žema organizacijos branda“)
+  1 lygis („Žema organizacijos branda“) – nuo jo pradeda kiekviena organizacija.
+    Straipsnis: „Organizacija žingsnis po žingsnio pereina visus brandos lygius tam, kad subręstų profesionaliai valdyti klientų patirtis.“
 """
 
 
@@ -336,11 +326,11 @@ def test_why_reads_aloud(runner, profile: str, args: list[str], expected: str) -
     assert result.output == expected
 
 
-def test_why_at_the_concluded_level_is_the_whole_chain(runner, profile: str) -> None:
+def test_why_at_the_concluded_level_tells_the_same_levels(runner, profile: str) -> None:
     whole = runner.invoke(cli, ["why", profile]).output
     at_level = runner.invoke(cli, ["why", profile, "--level", "2"]).output
-    chain = whole.split("\n\n")[1].split("\n", 1)[1]
-    assert at_level.split("\n\n")[1].split("\n", 1)[1] == chain + "\n"
+    levels = whole.split("\n\n")[1].split("\n", 1)[1]
+    assert at_level.split("\n\n")[1].split("\n", 1)[1] == levels + "\n"
 
 
 def test_why_not_in_json_names_each_unmet_condition_with_its_rule_and_level(runner, profile: str) -> None:
@@ -391,7 +381,7 @@ def test_dot_is_a_digraph_of_the_chain(runner, profile: str, lang: str) -> None:
     assert all(nodes), [line for line in body if not DOT_NODE.match(line) and not DOT_EDGE.match(line)]
     declared = {node.group(1) for node in nodes if node}
     assert {end for edge in edges if edge for end in edge.groups()} <= declared
-    assert '  "fact:internal_alignment" -> "rule:diag_stuck_without_alignment" [label="<= 2"];' in lines
+    assert any(edge and edge.group(2) == '"diagnostic:stuck_at_level_2"' for edge in edges)
 
 
 def test_graph_json_round_trips_through_networkx(runner, profile: str) -> None:
@@ -424,3 +414,81 @@ def test_why_on_every_example_matches_its_golden_file(runner, example: Path, lan
     result = runner.invoke(cli, ["why", str(example), "--lang", lang])
     assert result.exit_code == 0, result.output
     assert_golden(f"why_{example.stem}_{lang}.txt", result.output)
+
+
+# --- what a consultant reads aloud -------------------------------------------------------------------
+
+def _why_texts(runner):
+    """`why` text (and `why --level N` for every level) on every example, in every language."""
+    for example in examples():
+        for lang in MODEL.languages:
+            for extra in ([], *(["--level", str(n)] for n in LEVELS)):
+                result = runner.invoke(cli, ["why", str(example), "--lang", lang, *extra])
+                assert result.exit_code == 0, result.output
+                yield example.name, lang, extra, result.output
+
+
+def test_no_why_text_shows_an_operator_or_a_rule_name(runner) -> None:
+    rule_names = [r.name for r in MODEL.rules.rules]
+    for name, lang, extra, text in _why_texts(runner):
+        assert ">=" not in text and "<=" not in text, (name, lang, extra)
+        assert not [r for r in rule_names if r in text], (name, lang, extra)
+        assert "Article: as in step" not in text and "criteria_level_" not in text
+
+
+# The article's sentences about what is missing at level 1 or at a stuck level 2: a criterion that holds is
+# never read out with them (as if "…it is only rhetoric" were said of a client whose orientation is practised).
+def level_1_sentences(lang: str) -> list[str]:
+    said = [MODEL.level(1).source(lang), MODEL.level(1).description(lang),
+            MODEL.rules.rule("ind_staff_cooperate").cites(lang)]  # the article tells cooperation by its absence
+    said += [f.source(lang) for f in MODEL.facts.values() if f.article_level == "1"]
+    return [s.strip().strip("„“\"").rstrip(".") for s in said]
+
+
+def test_a_criterion_that_holds_is_never_read_out_with_a_level_1_sentence(runner) -> None:
+    for lang in MODEL.languages:
+        for example in examples():
+            text = runner.invoke(cli, ["why", str(example), "--lang", lang]).output
+            for sentence in level_1_sentences(lang):
+                assert sentence not in text, (example.name, lang, sentence)
+            assert "rhetoric" not in text and "retorika" not in text
+    # every level reached is told with the sentence that describes it
+    text = runner.invoke(cli, ["why", str(EXAMPLES / "insurer_level5.json")]).output
+    for n in LEVELS[1:]:
+        assert MODEL.level(n).source("en").strip('"').rstrip(".") in text
+
+
+def test_each_article_sentence_and_each_unanswered_question_is_said_once(runner) -> None:
+    from branda.expert.profile import load_profile
+
+    for example in examples():
+        unknown = [f for f in MODEL.facts if f not in load_profile(MODEL, example).facts]
+        for lang in MODEL.languages:
+            text = runner.invoke(cli, ["why", str(example), "--lang", lang]).output
+            quotes = [line.strip() for line in text.splitlines() if line.strip().startswith(MODEL.text("article", lang))]
+            assert len(quotes) == len(set(quotes)), (example.name, lang)
+            for fact in unknown:
+                assert text.count(MODEL.facts[fact].label(lang)) == 1, (example.name, lang, fact)
+
+
+def test_why_at_level_1_says_what_already_holds_and_what_is_missing(runner) -> None:
+    text = runner.invoke(cli, ["why", str(EXAMPLES / "startup_partial.yaml")]).output
+    towards = text.split("\nTowards level 2 ")[1].split("\n\n")[0]
+    assert "  Already holds:\n" in towards and "  Still missing:\n" in towards
+    assert MODEL.rules.rule("ind_customer_focus_practised").title("en") + ": " in towards
+    label = MODEL.facts["process_standardisation"].label("en")
+    assert f"{label} (process_standardisation): not answered yet, needs at least “partly true”" in towards
+
+
+def test_why_not_names_each_failing_condition_label_first_in_lithuanian(runner, profile: str) -> None:
+    text = runner.invoke(cli, ["why", profile, "--level", "3", "--lang", "lt"]).output
+    label = MODEL.facts["strategy_alignment"].label("lt")
+    assert f"        {label} (strategy_alignment): dabar „greičiau netiesa“, turi būti bent „greičiau tiesa“\n" in text
+    assert "Kodėl ne 3 lygis („Super strategija“)" in text
+
+
+def test_an_answer_that_could_change_the_result_is_said_in_words(runner) -> None:
+    text = runner.invoke(cli, ["why", str(EXAMPLES / "startup_partial.yaml")]).output
+    assert "an answer of “mostly true” or more could change the result" in text
+    assert "whatever the answer, it could change the result" in text  # every answer matters: said plainly
+    assert not re.search(r"an answer of \d", text)
