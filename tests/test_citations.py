@@ -126,9 +126,11 @@ def test_a_criterion_cites_its_own_level_not_a_level_1_symptom(rule):
 
 def test_internal_alignment_cites_the_stuck_paragraph_not_the_super_strategy():
     rule = MODEL.rules.rule("ind_divisions_aligned")
-    assert _cite(rule.cites("lt")) == "Pritrūksta ne tik rinkos situacijos vertinimo, tačiau ir suderinamumo pačioje bendrovėje."
+    assert _cite(rule.cites("lt")) == (
+        "Pritrūksta ne tik rinkos situacijos vertinimo, tačiau ir suderinamumo pačioje bendrovėje.")
     assert _cite(rule.cites("en")) == (
-        "What is lacking is not only an assessment of the market situation but also alignment within the company itself.")
+        "What is lacking is not only an assessment of the market situation but also alignment within the company "
+        "itself.")
     super_strategy = MODEL.rules.rule("ind_super_strategy")
     assert "strategijos nesutapimų" not in rule.cites("lt")
     assert rule.cites("lt") != super_strategy.cites("lt")
