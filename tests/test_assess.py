@@ -258,3 +258,11 @@ def test_two_files_of_one_name_are_told_apart_by_their_paths(runner, tmp_path):
     paths = [str(tmp_path / f / "answers.yaml") for f in "ab"]
     data = json.loads(runner.invoke(cli, ["assess", *paths, "--format", "json"]).output)
     assert data["respondents"] == paths
+
+
+def test_a_set_on_a_disputed_fact_is_said_beside_the_middle_answer(runner, write_profile):
+    a = write_profile("facts: {cx_ownership: 5}\n", "a.yaml")
+    b = write_profile("facts: {cx_ownership: 2}\n", "b.yaml")
+    text = runner.invoke(cli, ["assess", str(a), str(b), "--set", "cx_ownership=4"]).output
+    assert said(text, "cx_ownership", "en", "a.yaml – 5, b.yaml – 2; the cautious middle of 2 and 5 is "
+                                            "“mostly not true” (2), but --set makes it “mostly true” (4)")
