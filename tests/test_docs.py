@@ -95,3 +95,13 @@ def test_the_readme_names_every_examples_subfolder_and_what_it_claims_holds(runn
     assert {x["level"] for x in summary["levels"] if x["organisations"]} == {1, 2, 3, 4, 5}
     count = {x["code"]: x["organisations"] for x in summary["diagnostics"]}
     assert (count["stuck_at_level_2"], count["regression_risk"], count["incomplete_profile"]) == (2, 1, 1)
+
+
+def test_the_readme_rules_tables_are_the_rules_as_the_model_holds_them():
+    rows = re.findall(r"^\| `(ind_[a-z_0-9]+)` \| ([^|]+) \| ([^|]+) \|$", README, re.M)
+    indicators = {r.name: r for n in MODEL.rules.levels for r in MODEL.rules.indicators_of(n)}
+    assert sorted(name for name, _, _ in rows) == sorted(indicators)
+    for name, conditions, title in rows:
+        rule = indicators[name]
+        assert conditions.strip() == ", ".join(f"`{c}`" for c in rule.when), name
+        assert title.strip() == rule.title("en"), name
