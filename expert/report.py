@@ -55,7 +55,7 @@ class Report:
     def t(self, key: str, **values: object) -> str:
         return self.kb.text(key, self.lang, **values)
 
-    def quote(self, text: str) -> list[Block]:
+    def quote(self, text: str) -> list[Quote]:
         """The article's sentence as a block, unless it is empty or already quoted in this report."""
         key = " ".join(text.strip().strip("„“”\"").split()).rstrip(".")
         if not key or key in self.quoted:
@@ -397,11 +397,10 @@ def _appendix(r: Report) -> list[Block]:
                                 state=r.t("report_condition_met" if c.holds(a.profile.facts.get(c.fact))
                                           else "report_condition_not_met"))
                             for c in rule.when)
-            quote = rule.cites(lang)
-            key = " ".join(quote.strip().strip("„“”\"").split()).rstrip(".")
-            shown = "" if key in r.quoted else quote
-            r.quoted.add(key)
-            items.append(Item(f"**{rule.title(lang)}** – {state}", details, shown))
+            # the article's sentence only where the criterion does not hold: for one that holds it may be the
+            # level-1 symptom the criterion is the absence of, which would read as a reproach
+            quote = r.quote(rule.cites(lang)) if rule in missing else []
+            items.append(Item(f"**{rule.title(lang)}** – {state}", details, quote[0].text if quote else ""))
         blocks.append(Items(tuple(items)))
     blocks += [Heading(3, r.t("report_appendix_chain")),
                Items(tuple(Item(_firing_line(r, f.rule, dict(f.because))) for f in a.firings), numbered=True)]

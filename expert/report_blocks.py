@@ -84,3 +84,18 @@ def segments(text: str) -> Iterator[tuple[bool, str]]:
 def plain(text: str) -> str:
     """`text` with the literal marks removed (for a page title, which has no markup at all)."""
     return text.replace(_OPEN, "").replace(_CLOSE, "")
+
+
+_MARKS = "„“”\""
+_INNER = re.compile(r'"([^"]+)"')
+
+
+def quote_body(text: str, lang: str) -> str:
+    """An article sentence ready for the language's outer quotation marks: its own outer marks dropped (only
+    as a pair, or a lone one that is unbalanced), and in English straight inner quotes made ‘single’."""
+    t = " ".join(text.split())
+    if len(t) > 1 and t[0] in _MARKS and t[-1] in _MARKS and sum(t.count(m) for m in _MARKS) % 2 == 0:
+        t = t[1:-1].strip()
+    elif t and sum(t.count(m) for m in _MARKS) % 2 == 1:
+        t = t[1:] if t[0] in _MARKS else t[:-1] if t[-1] in _MARKS else t
+    return _INNER.sub("‘\\1’", t) if lang == "en" else t

@@ -5,8 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from branda.expert.render import quoted
-from branda.expert.report_blocks import Block, Figure, Heading, Items, Para, Quote, plain, segments
+from branda.expert.report_blocks import Block, Figure, Heading, Items, Para, Quote, plain, quote_body, segments
 from branda.knowledge.model import Model
 
 # Screen first, then print: A4 with page numbers in the bottom margin (WeasyPrint; Chromium where it supports
@@ -79,7 +78,7 @@ def _html_block(kb: Model, b: Block, lang: str) -> str:
         return f"<p{cls}>{_inline_html(b.text)}</p>"
     if isinstance(b, Quote):
         return (f'<blockquote><span class="label">{html.escape(kb.text("report_article", lang))}:</span> '
-                f"{html.escape(quoted(kb, b.text, lang, 'report_quote'))}</blockquote>")
+                f"{html.escape(kb.text('report_quote', lang, text=quote_body(b.text, lang)))}</blockquote>")
     if isinstance(b, Items):
         lis = []
         for item in b.items:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from branda.expert.render import quoted
-from branda.expert.report_blocks import Block, Figure, Heading, Items, Para, Quote, segments
+from branda.expert.report_blocks import Block, Figure, Heading, Items, Para, Quote, quote_body, segments
 from branda.knowledge.model import Model
 
 _MD_SPECIAL = re.compile(r"[\\*_\[\]|]|^[#>+-]")
@@ -45,7 +44,7 @@ def _md_block(kb: Model, b: Block, lang: str) -> str:
             return f"> {md_escape(b.text)}"
         return f"*{md_escape(b.text)}*" if b.kind in ("note", "wave") else md_escape(b.text)
     if isinstance(b, Quote):
-        quote = quoted(kb, b.text, lang, "report_quote")
+        quote = kb.text("report_quote", lang, text=quote_body(b.text, lang))
         return f"> *{md_escape(kb.text('report_article', lang))}:* {md_escape(quote)}"
     if isinstance(b, Items):
         lines = []
