@@ -27,7 +27,15 @@ from typing import IO, Any
 
 from branda.expert.atomic import check_writable
 from branda.expert.errors import InputError, shown
-from branda.expert.survey import Layout, SurveyMap, allowed_answers, answer_key, answer_values, layout_of
+from branda.expert.survey import (
+    Layout,
+    SurveyMap,
+    allowed_answers,
+    answer_key,
+    answer_values,
+    layout_of,
+    recognised,
+)
 from branda.expert.xlsxio import column_letter, sheet_rows
 from branda.knowledge.model import Model
 
@@ -94,19 +102,17 @@ class _Open:
     answers: list[tuple[int | None, ...]] = field(default_factory=list)
 
 
-def delimiter_of(line: str) -> str:
-    """';' when the header line has more semicolons than commas outside quotes, else ','.
-
-    >>> delimiter_of('ID;"How true is it, that…";Organisation'), delimiter_of('organisation,cx_strategy')
-    (';', ',')
-    """
+def delimiter_of(model: Model, line: str) -> str:
+    """The header line's delimiter: the one of ',' and ';' that makes more of its cells facts or roles; between
+    equals, the one found more often outside quotes (a question may hold commas unquoted in a ';' file); ','."""
     quoted, counts = False, {",": 0, ";": 0}
     for char in line:
         if char == '"':
             quoted = not quoted
         elif not quoted and char in counts:
             counts[char] += 1
-    return ";" if counts[";"] > counts[","] else ","
+    scores = {d: (recognised(model, next(csv.reader([line], delimiter=d), [])), counts[d]) for d in counts}
+    return ";" if scores[";"] > scores[","] else ","
 
 
 @dataclass
@@ -199,7 +205,7 @@ class BatchInput:
             if first.strip().lower() in ("sep=,", "sep=;"):  # Excel's hint on the first line
                 delimiter, offset, first = first.strip()[-1], 1, ""
             else:
-                delimiter = delimiter_of(first)
+                delimiter = delimiter_of(self.model, first)
             reader = csv.reader(chain([first], f) if first else f, delimiter=delimiter)
             self._line = 1 + offset
             for cells in reader:

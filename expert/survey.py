@@ -175,6 +175,7 @@ def layout_of(model: Model, header: list[str], where: Any, survey_map: SurveyMap
         else:
             named = set(index.get(key, ()))
             if prefix := _PREFIX.match(text):
+                named |= index.get(header_key(text[prefix.end():]), set())  # the question after it, if any
                 name = prefix.group(1).strip()
                 if name.casefold() not in by_name:
                     problems.append(InputError(where(i), f"{shown('[' + name + ']')} is not a known fact"
@@ -234,6 +235,13 @@ def _no_organisation(model: Model, header: list[str], where: Any, facts: dict[st
     return InputError(where(None), f"no column is the organisation: head one 'organisation' (or {names}, as "
                                    "'branda survey template' writes it), or give --by COLUMN or 'organisation:' "
                                    "in --map")
+
+
+def recognised(model: Model, header: list[str]) -> int:
+    """How many cells of `header` name a fact or a role (to tell a semicolon-delimited header from a comma one)."""
+    index = question_index(model)
+    roles = role_keys(model, ORGANISATION) | role_keys(model, RESPONDENT)
+    return sum(1 for text in header if (key := header_key(text)) in index or key in roles or _PREFIX.match(text))
 
 
 # --- answers -------------------------------------------------------------------------------------------------
