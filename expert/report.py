@@ -101,6 +101,9 @@ def _priorities(r: Report) -> list[str]:
     if risk.diagnostic in a.codes and risk.diagnostic in kb.diagnostics:
         found.append(kb.diagnostics[risk.diagnostic].advice(r.lang))
     if r.plan.already:
+        rule = _risk_rule(kb)
+        if rule is not None and a.level in rule.at_levels:
+            found.append(risk.advice(r.lang))
         found.append(kb.transitions.lapse.advice(r.lang))
     for step in r.plan.steps:
         for wave in step.waves:
@@ -145,7 +148,7 @@ def _why(r: Report) -> list[Block]:
     blocks: list[Block] = [Heading(2, r.t("report_why_heading", level=a.level), new_page=True),
                            Para(r.t("report_step_by_step")), *r.quote(kb.rules.steps[0].cites(lang))]
     if a.level == 1:
-        blocks.append(Para(r.t("report_only_floor")))
+        blocks.append(Para(r.t("report_only_floor", level=a.level + 1)))
     for n in range(2, a.level + 1):
         criteria = kb.rules.indicators_of(n)
         blocks += [Heading(3, r.t("report_level_met", level=n, name=r.level_name(n))),
@@ -215,11 +218,9 @@ def _findings(r: Report) -> list[Block]:
     for d in a.diagnostics:
         info = kb.diagnostics[d.code]
         advice = [] if info.advice(lang) in said else [Para(info.advice(lang))]
-        blocks += [Heading(3, info.title(lang)), *advice, *r.quote(info.source(lang))]
-        if d.code == kb.incomplete:
-            blocks += _open_questions(r)
-        elif d.code == kb.disagree and a.answers:
-            blocks += _disputed(r)
+        detail = _open_questions(r) if d.code == kb.incomplete else _disputed(r) if d.code == kb.disagree and a.answers \
+            else []
+        blocks += [Heading(3, info.title(lang)), *advice, *detail, *r.quote(info.source(lang))]
     if a.unknown_facts and kb.incomplete not in a.codes:
         blocks += [Heading(3, r.t("report_unknown_heading")), *_open_questions(r)]
     return [Heading(2, r.t("report_findings_detail_heading")), *blocks] if blocks else []

@@ -106,7 +106,7 @@ def profile_svg(groups: Sequence[tuple[str, Sequence[Bar]]], unknown: str, title
     cell = 24
     track_x = 300
     value_x = track_x + len(scale) * cell + 8
-    note_x = value_x + 74
+    note_x = value_x + 22
     body, y = [], 22.0
     for i, v in enumerate(scale):  # the scale above the first group
         body.append(_text(track_x + (i + 0.5) * cell, y - 6, str(v), 11, MUTED, "middle"))
@@ -116,7 +116,7 @@ def profile_svg(groups: Sequence[tuple[str, Sequence[Bar]]], unknown: str, title
         body.append(f'<line x1="10" y1="{y + 21:g}" x2="{WIDTH - 10}" y2="{y + 21:g}" stroke="#d5dde2"/>')
         y += 27
         for bar in bars:
-            labels, notes = _lines(bar.label, 46), _lines(bar.note, 40)
+            labels, notes = _lines(bar.label, 46), _lines(bar.note, 47)
             row = 9 + 12.5 * max(len(labels), len(notes))
             mid = y + row / 2
             first = mid + 4 - 6.25 * (max(len(labels), len(notes)) - 1)
@@ -127,8 +127,11 @@ def profile_svg(groups: Sequence[tuple[str, Sequence[Bar]]], unknown: str, title
                 body.append(f'<rect x="{track_x + i * cell + 1}" y="{mid - 8:g}" width="{cell - 2}" '
                             f'height="16" fill="{fill}" stroke="#c9d3d9"/>')
             colour = {"holds": ACCENT, "open": OPEN}.get(bar.status, MUTED)
-            if bar.value is None:
-                body.append(_text(value_x, mid + 4, unknown, 10.5, MUTED, style="italic"))
+            if bar.value is None:  # over the empty cells
+                body.append(f'<rect x="{track_x + 2}" y="{mid - 6:g}" width="{len(scale) * cell - 4}" height="12" '
+                            f'fill="#ffffff" opacity="0.85"/>')
+                body.append(_text(track_x + len(scale) * cell / 2, mid + 4, unknown, 10.5, MUTED, "middle",
+                                  style="italic"))
             else:
                 filled = (scale.index(bar.value) + 1) * cell - 6 if bar.value in scale else 0
                 body.append(f'<rect x="{track_x + 3}" y="{mid - 4:g}" width="{filled}" height="8" rx="2" '
@@ -173,9 +176,10 @@ def transition_svg(names: Sequence[str], level: int, level_word: str, moves: dic
         body.append(f'<path d="M{x},{y1:g} L{x},{y2 + 2:g}" fill="none" stroke="{colour}" '
                     f'stroke-width="{2.5 if here else 1.5}" marker-end="url(#{marker})"/>')
         if move and move.up:
-            for j, line in enumerate(_lines(move.up, 34)[:2]):
-                body.append(_text(x - 10, (y1 + y2) / 2 + 4 + (j - 0.5 * (len(_lines(move.up, 34)[:2]) - 1)) * 13,
-                                  line, 11, colour, "end", "bold" if here else "normal"))
+            lines = _lines(move.up, 34)[:2]
+            for j, line in enumerate(lines):
+                body.append(_text(x - 10, (y1 + y2) / 2 + 4 + (j - 0.5 * (len(lines) - 1)) * 12, line, 11, colour,
+                                  "end", "bold" if here else "normal"))
     for n in range(2, count + 1):  # down: dashed, on the right
         move = moves.get(n)
         x = box_x + box_w - 40
@@ -200,7 +204,8 @@ def transition_svg(names: Sequence[str], level: int, level_word: str, moves: dic
             body.append(f'<path d="M{mx:g},{my + size:g} L{mx + size * 1.15:g},{my - size:g} '
                         f'L{mx + size * 2.3:g},{my + size:g} Z" fill="{RISK if move.stressed else "#ffffff"}" '
                         f'stroke="{RISK}" stroke-width="1.5"/>')
-            for j, line in enumerate(_lines(move.risk, 40)[:2]):
-                body.append(_text(mx + size * 2.3 + 8, my + 4 + (j - 0.5 * (len(_lines(move.risk, 40)[:2]) - 1)) * 13,
+            lines = _lines(move.risk, 36 if move.stressed else 40)[:3]
+            for j, line in enumerate(lines):
+                body.append(_text(mx + size * 2.3 + 8, my + 4 + (j - 0.5 * (len(lines) - 1)) * 12.5,
                                   line, 11, RISK, weight="bold" if move.stressed else "normal"))
     return _svg(WIDTH, top + count * pitch - (pitch - box_h) + 10, title, body)
