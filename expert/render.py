@@ -15,9 +15,31 @@ from branda.knowledge.model import Model
 from branda.rules.model import IndicatorRule
 
 
+_OPENER = {"”": "“", "“": "„", '"': '"'}
+
+
+def _unquoted(text: str) -> str:
+    """`text` without its own outer quotation marks, keeping a closing mark that ends an inner quote
+    ("…becomes the “super-strategy”", "…tampa „super-strategija“")."""
+    t = text.strip()
+    if t[:1] in "„“\"":
+        t = t[1:].lstrip()
+    end = t[-1:]
+    if end in _OPENER:
+        opener = _OPENER[end]
+        unmatched = t.count(end) % 2 == 1 if end == opener else t.count(end) > t.count(opener)
+        if unmatched:
+            t = t[:-1].rstrip()
+    return t
+
+
 def quoted(model: Model, text: str, lang: str, key: str = "why_quote") -> str:
-    """A sentence of the source in the language's quotation marks (text `key`), its own outer marks dropped."""
-    return model.text(key, lang, text=text.strip().strip("„“”\"").strip())
+    """A sentence of the source in the language's quotation marks (text `key`), its own outer marks dropped.
+
+    >>> _unquoted("„Ne tik klientai aptarnaujami atmestinai“"), _unquoted("It becomes the “super-strategy”")
+    ('Ne tik klientai aptarnaujami atmestinai', 'It becomes the “super-strategy”')
+    """
+    return model.text(key, lang, text=_unquoted(text))
 
 
 def answers_text(model: Model, values: Iterable[int], lang: str) -> str:

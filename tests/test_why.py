@@ -144,16 +144,16 @@ The result is provisional: the answers to 1 question could still change it.
 
 Why level 2 “In one pair of hands”
   Level 1 “Low organisational maturity” is where every organisation starts.
-    Article: "An organisation passes through all the levels step by step in order to mature into managing customer experiences professionally."
+    Article: “An organisation passes through all the levels step by step in order to mature into managing customer experiences professionally.”
   Level 2 “In one pair of hands”: all its criteria hold (6)
-    Article: "Project groups are formed, or one responsible person is appointed, to build a more customer-oriented company."
+    Article: “Project groups are formed, or one responsible person is appointed, to build a more customer-oriented company.”
     - Customer orientation is practised, not only talked about: customer orientation in practice is “mostly true” (needs at least “partly true”)
     - A responsible person or project groups answer for customer orientation: responsibility for customer orientation is “fully true” (needs at least “mostly true”)
     - Work often follows prepared processes and standards: prepared processes and standards is “partly true” (needs at least “partly true”)
-        Article: "Work often follows prepared processes and standards"
+        Article: “Work often follows prepared processes and standards”
     - Standardising customer processes no longer meets strong resistance: resistance to standardised processes is “mostly not true” (needs at most “partly true”)
     - A customer-oriented strategy with work plans and quality monitoring is taking shape: customer-oriented strategy is “partly true” (needs at least “partly true”)
-        Article: "Heads of divisions or project-team leaders form a customer-oriented strategy, create work plans, supervise and control results, and monitor how service quality changes."
+        Article: “Heads of divisions or project-team leaders form a customer-oriented strategy, create work plans, supervise and control results, and monitor how service quality changes.”
     - Employees cooperate and communication no longer stalls: cooperation and open communication is “partly true” (needs at least “partly true”)
 
 Towards level 3 “Super-strategy”
@@ -185,14 +185,14 @@ Diagnostics, and what raised them
   - Stuck at level 2
       The organisation is at level 2 and shows the signs of being stuck there: internal alignment and market assessment is “mostly not true”.
       Raised when internal alignment and market assessment is at most “mostly not true”.
-        Article: "What is lacking is not only an assessment of the market situation but also alignment within the company itself."
+        Article: “What is lacking is not only an assessment of the market situation but also alignment within the company itself.”
       Advice: Assess the market situation, align the divisions' work with each other around the customer, and put long-term solutions before quick, visible results.
-        Article: "Recognise when the company is stuck. Most often this happens at level 2."
+        Article: “Recognise when the company is stuck. Most often this happens at level 2.”
   - Not yet ready for a customer-experience management system
       It is too early for an integrated customer-experience management system: the article places it from level 3.
-        Article: "From level 3 on, an organisation is ready to introduce an integrated customer-experience (CX) management system"
+        Article: “From level 3 on, an organisation is ready to introduce an integrated customer-experience (CX) management system”
       Advice: Reach level 3 before introducing an integrated customer-experience management system.
-        Article: "Starting too early disappoints everyone — managers and employees alike."
+        Article: “Starting too early disappoints everyone — managers and employees alike.”
 
 Incomplete profile: the questions whose answers could change the result
   - Analysis of customer experiences (analytics_use): an answer of “mostly true” or more could change the result
@@ -231,7 +231,7 @@ Ko trūksta iki 3 lygio („Super strategija“)
     - Į klientą orientuota strategija yra „super-strategija“, iš kurios kyla visos kitos
         Klientų strategija kaip „super-strategija“ (strategy_alignment): dabar „greičiau netiesa“, turi būti bent „greičiau tiesa“
     - Pačioje bendrovėje veikla suderinta, vertinama rinkos situacija
-        Suderinamumas bendrovėje ir rinkos vertinimas (internal_alignment): dabar „greičiau netiesa“, turi būti bent „greičiau tiesa“
+        Suderinamumas pačioje bendrovėje ir rinkos situacijos vertinimas (internal_alignment): dabar „greičiau netiesa“, turi būti bent „greičiau tiesa“
     - Lyderiai ir pagrindiniai darbuotojai turi reikiamą klientų ir verslo veiklos informaciją
         Informacija sprendimams priimti (information_access): dabar „iš dalies tiesa“, turi būti bent „greičiau tiesa“
     - Darbuotojai sprendžia patys, vadovavimas nebėra direktyvus
@@ -247,8 +247,8 @@ Jau tenkinama ir aukštesniuose lygiuose (lygis įskaitomas, kai tenkinamas jis 
 
 Diagnozės ir kas jas nulėmė
   - Užstrigta antrame lygyje
-      Organizacija yra antrame lygyje ir turi užstrigimo požymių: suderinamumas bendrovėje ir rinkos vertinimas – „greičiau netiesa“.
-      Nustatoma, kai suderinamumas bendrovėje ir rinkos vertinimas – ne daugiau kaip „greičiau netiesa“.
+      Organizacija yra antrame lygyje ir turi užstrigimo požymių: suderinamumas pačioje bendrovėje ir rinkos situacijos vertinimas – „greičiau netiesa“.
+      Nustatoma, kai suderinamumas pačioje bendrovėje ir rinkos situacijos vertinimas – ne daugiau kaip „greičiau netiesa“.
         Straipsnis: „Pritrūksta ne tik rinkos situacijos vertinimo, tačiau ir suderinamumo pačioje bendrovėje.“
       Patarimas. Įvertinkite rinkos situaciją, suderinkite padalinių veiklą tarpusavyje ir teikite pirmenybę ilgalaikiams sprendimams, o ne greitiems ir matomiems rezultatams.
         Straipsnis: „Atpažinti, jei bendrovė užstrigo. Dažniausiai tai įvyksta antrame lygyje.“
