@@ -234,6 +234,8 @@ def _required_extras(command: str, tmp_path: Path) -> list[str]:
     (GOOD, ["--set", "cx_ownershp=4"], "did you mean 'cx_ownership'?"),
 ], ids=["bad-file", "bad-set"])
 def test_every_command_that_reads_a_profile_keeps_the_contract(runner, tmp_path, command, content, sets, says):
+    if sets and not any(p.name == "sets" for p in cli.commands[command].params):
+        pytest.skip(f"{command} takes no --set")
     (tmp_path / "out").mkdir()
     path = tmp_path / "profile.yaml"
     path.write_text(content, encoding="utf-8")
