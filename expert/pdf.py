@@ -17,13 +17,16 @@ from branda.knowledge.model import Model
 
 __all__ = ["render_pdf", "weasyprint", "write_pdf"]
 
+INSTALL = "pip install 'branda[pdf]'"  # the install steps the missing-library line names
+INSTALL_DEBIAN = "apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+
 
 def weasyprint(kb: Model, out: str | Path, lang: str) -> Any:
     """The weasyprint module, or an InputError naming the install step when it (or Pango) is missing."""
     try:
         import weasyprint as module
     except (ImportError, OSError):  # OSError: the module is there, the Pango library it loads is not
-        raise InputError(str(out), kb.text("report_pdf_missing", lang)) from None
+        raise InputError(str(out), kb.text("report_pdf_missing", lang, pip=INSTALL, apt=INSTALL_DEBIAN)) from None
     return module
 
 
