@@ -177,6 +177,20 @@ def read_profile(model: Model, path: str, sets: tuple[str, ...]) -> Any:
     return apply_sets(model, load_profile(model, path), sets)
 
 
+def read_profiles(model: Model, paths: tuple[str, ...], sets: tuple[str, ...]) -> Any:
+    """One organisation's profile from one file, or from several respondents' files combined as `assess A B C`
+    combines them (the result carries the respondents; assessing it reports where they disagree); then --set."""
+    if len(paths) == 1:
+        return read_profile(model, paths[0], sets)
+    from branda.expert.consensus import consensus
+    from branda.expert.profile import apply_sets
+
+    return apply_sets(model, consensus(model, [read_profile(model, p, ()) for p in paths]).profile, sets)
+
+
+profiles_argument = click.argument("profiles", metavar="PROFILE...", nargs=-1, required=True)
+
+
 set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                           help="Override or add a fact (an answer on the scale; empty or ? for unknown). Repeatable.")
 
@@ -247,7 +261,7 @@ def facts(model: Model, fmt: str, lang: str) -> None:
 
 
 @cli.command()
-@click.argument("profile", metavar="PROFILE")
+@profiles_argument
 @set_option
 @click.option("--level", "target", metavar="N",
               help="Why not level N (above the concluded level), or how level N was established (at or below it).")
@@ -255,7 +269,7 @@ def facts(model: Model, fmt: str, lang: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "dot", "graph-json"]), default="text",
               show_default=True, help="text for people, json for scripts, dot or graph-json for the provenance graph.")
 @with_model
-def why(model: Model, profile: str, sets: tuple[str, ...], target: str | None, fmt: str, lang: str) -> None:
+def why(model: Model, profiles: tuple[str, ...], sets: tuple[str, ...], target: str | None, fmt: str, lang: str) -> None:
     """The full reasoning chain to PROFILE's level: each rule that fired, on which facts, concluding what.
 
     With --level N above the concluded level: every unmet condition on the way to N (fact, value, what is
@@ -271,7 +285,7 @@ def why(model: Model, profile: str, sets: tuple[str, ...], target: str | None, f
     from branda.expert.explain import explain, parse_level, why_json, why_text
 
     level = None if target is None else parse_level(model, target)
-    result = explain(model, read_profile(model, profile, sets), level)
+    result = explain(model, read_profiles(model, profiles, sets), level)
     if fmt in ("dot", "graph-json"):
         from branda.expert.provenance import graph_json, provenance_graph, to_dot
 
@@ -281,14 +295,15 @@ def why(model: Model, profile: str, sets: tuple[str, ...], target: str | None, f
         emit(fmt, lambda: why_text(result, lang), lambda: why_json(result, lang))
 
 @cli.command()
-@click.argument("profile", metavar="PROFILE")
+@profiles_argument
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
               help="A change to try (1-5; empty or ? for unknown). Repeatable; together they are one scenario.")
 @click.option("--scenario", "scenarios", multiple=True, metavar="FILE",
               help="A scenario file: `name:` and `changes:` {fact: value}. Repeatable; each is one column.")
 @output_options
 @with_model
-def whatif(model: Model, profile: str, sets: tuple[str, ...], scenarios: tuple[str, ...], fmt: str, lang: str) -> None:
+def whatif(model: Model, profiles: tuple[str, ...], sets: tuple[str, ...], scenarios: tuple[str, ...], fmt: str,
+           lang: str) -> None:
     """PROFILE before and after the changes, side by side: level, diagnostics, conclusions gained and lost.
 
     The profile file is only read, never changed. With several --scenario files, --format json
@@ -301,7 +316,7 @@ def whatif(model: Model, profile: str, sets: tuple[str, ...], scenarios: tuple[s
     """
     from branda.expert.whatif import compare_all, load_scenario, scenario_from_sets, whatif_json, whatif_text
 
-    base = read_profile(model, profile, ())
+    base = read_profiles(model, profiles, ())
     plans = ([scenario_from_sets(model, sets)] if sets else []) + [load_scenario(model, s) for s in scenarios]
     if not plans:
         raise BadInput("whatif needs the changes to try: --set NAME=VALUE (repeatable) or --scenario FILE")
@@ -332,12 +347,12 @@ def graph(model: Model, fmt: str, lang: str) -> None:
 
 
 @cli.command()
-@click.argument("profile", metavar="PROFILE")
+@profiles_argument
 @click.option("--target", metavar="N", help="The level to plan for (default: the next level).")
 @set_option
 @output_options
 @with_model
-def plan(model: Model, profile: str, target: str | None, sets: tuple[str, ...], fmt: str, lang: str) -> None:
+def plan(model: Model, profiles: tuple[str, ...], target: str | None, sets: tuple[str, ...], fmt: str, lang: str) -> None:
     """A roadmap from PROFILE's level to level N: the path, the smallest fact changes, the actions step by step.
 
     The smallest change sets are computed exactly from the rule conditions and each is checked
@@ -352,7 +367,7 @@ def plan(model: Model, profile: str, target: str | None, sets: tuple[str, ...], 
     from branda.expert.plan import make_plan, plan_json, plan_text
 
     level = None if target is None else parse_level(model, target, "--target")
-    result = make_plan(model, read_profile(model, profile, sets), level)
+    result = make_plan(model, read_profiles(model, profiles, sets), level)
     emit(fmt, lambda: plan_text(result, lang), lambda: plan_json(result, lang))
 
 @cli.command()

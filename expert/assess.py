@@ -100,7 +100,7 @@ def assess(model: Model, profile: Profile, engine: str = "experta") -> Assessmen
     rules = model.rules
     run = run_engine(rules, facts, engine)
     decisive = decisive_unknowns(model, facts)
-    return Assessment(
+    result = Assessment(
         model=model,
         profile=profile,
         level=run.level,
@@ -110,3 +110,8 @@ def assess(model: Model, profile: Profile, engine: str = "experta") -> Assessmen
         unknown_facts=tuple(name for name in model.facts if name not in facts),
         decisive_unknowns=decisive,
     )
+    if profile.panel is not None:  # several respondents: who they are, and where they differ by 2 or more
+        from branda.expert.consensus import with_disagreement
+
+        result = with_disagreement(result, profile.panel)
+    return result

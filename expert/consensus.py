@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from branda.expert.assess import Assessment, Diagnostic
-from branda.expert.profile import Profile
+from branda.expert.profile import Evidence, Panel, Profile
 from branda.knowledge.model import Model
 
 SPREAD = 2  # answers this far apart (or more) are a disagreement
@@ -58,13 +58,23 @@ def consensus(model: Model, profiles: Sequence[Profile]) -> Consensus:
         if max(known) - min(known) >= SPREAD:
             disputed[name] = tuple(answers)
     organisation = next((p.organisation for p in profiles if p.organisation), None)
+    names = respondent_names(profiles)
+    evidence: dict[str, tuple[Evidence, ...]] = {}
+    for profile, who in zip(profiles, names, strict=True):  # every respondent's notes, each with its name
+        for fact, notes in profile.evidence.items():
+            evidence[fact] = (*evidence.get(fact, ()), *(replace(n, respondent=who) for n in notes))
+    files = tuple(p.source for p in profiles)
     combined = Profile(facts=facts, organisation=organisation, assessed_on=profiles[0].assessed_on,
-                       source=" + ".join(p.source for p in profiles))
-    return Consensus(combined, respondent_names(profiles), disputed, tuple(p.source for p in profiles))
+                       source=" + ".join(files), evidence=evidence, panel=Panel(names, disputed, files))
+    return Consensus(combined, names, disputed, files)
 
 
-def with_disagreement(a: Assessment, c: Consensus) -> Assessment:
-    """The assessment of the consensus profile, with `respondents_disagree` when answers differ by 2 or more."""
+def with_disagreement(a: Assessment, c: Consensus | Panel) -> Assessment:
+    """The assessment of the consensus profile, with `respondents_disagree` when answers differ by 2 or more.
+
+    assess() does this itself for a profile that carries its panel; doing it again changes nothing."""
+    if a.respondents:
+        return a
     a = replace(a, respondents=c.respondents, answers=dict(c.disputed))
     if not c.disputed or a.model.disagree is None:
         return a

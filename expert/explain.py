@@ -198,7 +198,9 @@ def _next_lines(e: Explanation, lang: str, said: Said) -> list[str]:
     lines = ["", kb.text("why_next_heading", lang, level=n, name=kb.level(n).name(lang))]  # the count: in the opening
     if held:
         lines.append("  " + kb.text("why_already_holds", lang))
-        lines += ["    - " + render.held_line(kb, r, a.profile.facts, lang, needs=True) for r in held]
+        for r in held:
+            lines.append("    - " + render.held_line(kb, r, a.profile.facts, lang, needs=True))
+            lines += ["        " + note for note in said.notes(a.profile, [c.fact for c in r.when])]
     if missing:
         lines.append("  " + kb.text("why_missing", lang))
         lines += render.missing_lines(a, n, a.why_not_next, lang, said)

@@ -39,7 +39,7 @@ import yaml
 
 from branda.expert.atomic import check_writable, write_atomic, write_error
 from branda.expert.errors import InputError, shown
-from branda.expert.profile import MAX_PROFILE_BYTES, Profile, check_value, load_profile
+from branda.expert.profile import MAX_PROFILE_BYTES, Evidence, Profile, check_value, load_profile
 from branda.expert.terminal import CtrlC, held
 from branda.expert.words import counted, value_words
 from branda.knowledge.model import Model
@@ -53,6 +53,7 @@ __all__ = ["BACK", "DEFAULT_OUT", "DONT_KNOW", "MAX_ORGANISATION", "QUIT", "Answ
 DEFAULT_OUT = "interview.yaml"
 QUIT = "q"
 BACK = "b"  # go back one question
+NOTE = "//"  # "4 // appointed in March": the answer, then the evidence behind it
 DONT_KNOW = "?"  # how the file keeps "asked, not known"
 MAX_ORGANISATION = 200  # characters: a longer name is refused at the prompt and asked again
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -73,13 +74,16 @@ class Answers:
     organisation: str | None = None
     organisation_asked: bool = False
     assessed_on: str | dt.date | None = None
+    notes: Mapping[str, str] = field(default_factory=dict)  # fact -> the evidence typed after its answer
 
     @property
     def known(self) -> dict[str, int]:
         return {k: v for k, v in self.facts.items() if v is not None}
 
-    def answer(self, name: str, value: int | None) -> Answers:
-        return replace(self, facts={**self.facts, name: value})
+    def answer(self, name: str, value: int | None, note: str | None = None) -> Answers:
+        """These answers with `name` answered (and its evidence, if any; a new answer without one drops the old)."""
+        notes = {k: v for k, v in self.notes.items() if k != name} | ({name: note} if note else {})
+        return replace(self, facts={**self.facts, name: value}, notes=notes)
 
     def without(self, name: str) -> Answers:
         """These answers as they were before `name` was asked."""
@@ -87,7 +91,9 @@ class Answers:
 
     def profile(self, source: str = "<interview>") -> Profile:
         on = self.assessed_on.isoformat() if isinstance(self.assessed_on, dt.date) else self.assessed_on
-        return Profile(facts=self.known, organisation=self.organisation, assessed_on=on, source=source)
+        evidence = {name: (Evidence(self.facts.get(name), note),) for name, note in self.notes.items()}
+        return Profile(facts=self.known, organisation=self.organisation, assessed_on=on, source=source,
+                       evidence=evidence)
 
 
 @dataclass(frozen=True)
@@ -182,6 +188,12 @@ def may_ask(model: Model, answers: Answers) -> set[str]:
     return {n for n in names if n not in answers.facts}
 
 
+def split_note(typed: str) -> tuple[str, str | None]:
+    """A reply and the evidence after `//` ("4 // appointed in March" -> ("4", "appointed in March"))."""
+    answer, sep, note = typed.partition(NOTE)
+    return (answer, " ".join(note.split()) or None) if sep else (typed, None)
+
+
 def parse_answer(model: Model, typed: str) -> int | None | str:
     """An answer on the scale ('1'..'5') as the value, '?' as None (don't know), 'q' as QUIT, 'b' as BACK;
     else a ValueError."""
@@ -212,6 +224,8 @@ def _is_legacy(content: str) -> bool:
 
 def _fact_meaning(model: Model, value: object, legacy: bool = False) -> int | None | str:
     """A fact's value in a file as the interview reads it: 1..5, None (asked, not known) or "" (not asked)."""
+    if isinstance(value, dict):  # {value: 4, evidence: …}
+        return _fact_meaning(model, value.get("value"), legacy)
     if isinstance(value, str) and value.strip() == DONT_KNOW:
         return None
     if value is None and legacy:
@@ -231,7 +245,14 @@ def _meaning(model: Model, data: Any, legacy: bool = False) -> tuple[dict[str, i
         if meaning != "":
             facts[name] = meaning
     rest = {k: v for k, v in data.items() if k not in ("facts", "organisation")}
+    rest["(notes)"] = _notes_in(raw)
     return facts, ("organisation" in data, data.get("organisation")), rest
+
+
+def _notes_in(raw: Mapping) -> dict[str, str]:
+    """The evidence written beside the answers of a parsed `facts:` mapping."""
+    return {name: value["evidence"] for name, value in raw.items()
+            if isinstance(value, dict) and isinstance(value.get("evidence"), str) and value["evidence"].strip()}
 
 
 def _fresh_text(model: Model, answers: Answers, lang: str) -> str:
@@ -250,6 +271,12 @@ def _string_scalar(value: str) -> str:
     if "\n" not in plain:
         return plain
     return yaml.safe_dump(value, default_style='"', allow_unicode=False, width=10**9).removesuffix("\n")
+
+
+def _answer_scalar(value: int | None, note: str | None) -> str:
+    """A fact's answer as written in the file: the plain value, or {value: …, evidence: …} with a note."""
+    plain = _scalar(value if value is not None else DONT_KNOW)
+    return plain if not note else f"{{value: {plain}, evidence: {_string_scalar(note)}}}"
 
 
 def _scalar(value: int | str | None) -> str:
@@ -303,10 +330,10 @@ def _put(content: str, mapping: yaml.Node, name: str, scalar: str, after: str | 
     return content[:pos] + nl + indent + pair + content[pos:]
 
 
-def _put_fact(model: Model, content: str, name: str, value: int | None, nl: str) -> str:
+def _put_fact(model: Model, content: str, name: str, value: int | None, nl: str, note: str | None = None) -> str:
     root = yaml.compose(content, Loader=_COMPOSER)
     facts_key, facts = next((k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "facts")
-    scalar = _scalar(value if value is not None else DONT_KNOW)
+    scalar = _answer_scalar(value, note)
     if isinstance(facts, yaml.MappingNode):
         vocabulary = list(model.facts)
         present = {k.value for k, _ in facts.value if isinstance(k, yaml.ScalarNode)}
@@ -347,7 +374,11 @@ def _rewritten(model: Model, content: str, answers: Answers, lang: str) -> str:
         out["organisation"] = organisation
     out.update(rest)
     vocabulary = list(model.facts)
+    notes = _wanted_notes(rest.pop("(notes)", {}), answers)
     out["facts"] = {n: (DONT_KNOW if facts[n] is None else facts[n]) for n in vocabulary if n in facts}
+    for n, note in notes.items():
+        if n in out["facts"]:
+            out["facts"][n] = {"value": out["facts"][n], "evidence": note}
     comments = []  # the file's leading comment lines, but for a header of ours
     for line in content.splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
@@ -358,6 +389,11 @@ def _rewritten(model: Model, content: str, answers: Answers, lang: str) -> str:
     return "\n".join(["# " + model.text("interview_file_header", lang), *comments, body])
 
 
+def _wanted_notes(in_file: Mapping[str, str], answers: Answers) -> dict[str, str]:
+    """The evidence the file should hold: the answers' own, and the file's for facts the answers do not hold."""
+    return {n: note for n, note in in_file.items() if n not in answers.facts} | dict(answers.notes)
+
+
 def _edited(model: Model, content: str, answers: Answers, lang: str) -> str:
     """The file's text with `answers` written into it; comments, order and all other values as they were."""
     if not content.strip():
@@ -366,11 +402,13 @@ def _edited(model: Model, content: str, answers: Answers, lang: str) -> str:
     before = load_yaml(content)
     legacy = _is_legacy(content)
     facts, (asked, organisation), rest = _meaning(model, before, legacy)
+    notes = rest["(notes)"]
     new = content
     try:
         for name, value in answers.facts.items():
-            if name not in facts or facts[name] != value or (legacy and value is None):
-                new = _put_fact(model, new, name, value, nl)
+            if name not in facts or facts[name] != value or (legacy and value is None) or \
+                    notes.get(name) != answers.notes.get(name):
+                new = _put_fact(model, new, name, value, nl, answers.notes.get(name))
         if answers.organisation_asked and (not asked or organisation != answers.organisation):
             root = yaml.compose(new, Loader=_COMPOSER)
             new = _put(new, root, "organisation", _scalar(answers.organisation), None, nl)
@@ -379,6 +417,7 @@ def _edited(model: Model, content: str, answers: Answers, lang: str) -> str:
     except (yaml.YAMLError, StopIteration, AttributeError, TypeError):
         after = None
     wanted_facts = {**facts, **answers.facts}
+    rest = {**rest, "(notes)": _wanted_notes(notes, answers)}
     wanted_organisation = (True, answers.organisation) if answers.organisation_asked else (asked, organisation)
     if after != (wanted_facts, wanted_organisation, rest):
         return _rewritten(model, content, answers, lang)
@@ -397,12 +436,13 @@ def _answers_from(model: Model, path: Path, content: str) -> Answers:
     legacy = _is_legacy(content)
     facts: dict[str, int | None] = {}
     for name, value in (raw.get("facts") or {}).items():
-        check_value(model, str(path), name, value)
+        if not isinstance(value, dict):  # a {value, evidence, source} mapping was checked by load_profile
+            check_value(model, str(path), name, value)
         meaning = _fact_meaning(model, value, legacy)
         if meaning != "":
             facts[name] = meaning  # type: ignore[assignment]
     return Answers(facts=facts, organisation=profile.organisation, organisation_asked="organisation" in raw,
-                   assessed_on=raw.get("assessed_on", profile.assessed_on))
+                   assessed_on=raw.get("assessed_on", profile.assessed_on), notes=_notes_in(raw.get("facts") or {}))
 
 
 def load_answers(model: Model, path: str | Path) -> Answers:
@@ -560,11 +600,13 @@ def open_interview(model: Model, out: str | None, lang: str = "en", ctrl_c: Ctrl
 
 # --- the conversation ---------------------------------------------------------------------------------
 
-def _ask_fact(model: Model, console: Console, name: str, lang: str) -> int | None | str:
+def _ask_fact(model: Model, console: Console, name: str, lang: str) -> tuple[int | None | str, str | None]:
+    """The answer to one question, and the evidence typed after `//` (None without)."""
     while True:
         typed = console.ask(prompt(model, name, lang))
+        answer, note = split_note(typed)
         try:
-            return parse_answer(model, typed)
+            return parse_answer(model, answer), note
         except ValueError:
             console.say(model.text("interview_invalid", lang, answer=shown(typed.strip())))
 
@@ -664,7 +706,7 @@ def _converse(model: Model, console: Console, file: InterviewFile, answers: Answ
                     continue
                 name = queue[0]
             console.say(_progress(model, answers, name, first + len(history), everything, lang))
-            value = _ask_fact(model, console, name, lang)
+            value, note = _ask_fact(model, console, name, lang)
             if value == QUIT:
                 return Outcome(answers, stopped=True)
             if value == BACK:
@@ -673,7 +715,7 @@ def _converse(model: Model, console: Console, file: InterviewFile, answers: Answ
                 else:
                     console.say(model.text("interview_nothing_back", lang))
                 continue
-            answers = answers.answer(name, value)  # type: ignore[arg-type]
+            answers = answers.answer(name, value, note)  # type: ignore[arg-type]
             file.save(answers)
             history.append(name)
             if ahead:

@@ -8,7 +8,7 @@ import math
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,28 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 
 
+EVIDENCE_KEYS = ("value", "evidence", "source")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a rating rests on: the consultant's note and where it came from, as typed (and who gave the rating)."""
+
+    value: int | None
+    evidence: str | None = None
+    source: str | None = None
+    respondent: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Several respondents combined into one profile: their names and files, and each disputed fact's answers."""
+
+    respondents: tuple[str, ...]
+    disputed: Mapping[str, tuple[int | None, ...]]
+    files: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Profile:
     """One organisation: its known facts (name -> an answer on the scale); a fact left out is unknown."""
@@ -36,16 +58,22 @@ class Profile:
     assessed_on: str | None = None
     source: str = "<profile>"
     respondent: str | None = None  # who answered (free text); consensus texts name the file when it is absent
+    evidence: Mapping[str, tuple[Evidence, ...]] = field(default_factory=dict)  # fact -> the notes behind it
+    panel: Panel | None = None  # set on a consensus of several respondents (expert.consensus)
 
     def with_facts(self, changes: Mapping[str, int | None]) -> Profile:
-        """A new profile with `changes` applied (None makes a fact unknown); this one is untouched."""
+        """A new profile with `changes` applied (None makes a fact unknown); this one is untouched.
+
+        A changed fact loses its evidence: the note was written for the answer given, not for the new one."""
         facts = dict(self.facts)
         for name, value in changes.items():
             if value is None:
                 facts.pop(name, None)
             else:
                 facts[name] = value
-        return replace(self, facts=facts)
+        evidence = {name: notes for name, notes in self.evidence.items()
+                    if name not in changes or changes[name] == self.facts.get(name)}
+        return replace(self, facts=facts, evidence=evidence)
 
 
 class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
@@ -224,15 +252,38 @@ def profile_from_data(model: Model, source: str, data: object) -> Profile:
         raise InputError(source, f"'facts' is {_describe(raw)}; expected a mapping of fact names to values "
                                  f"{model.low}-{model.high}")
     facts: dict[str, int] = {}
+    evidence: dict[str, tuple[Evidence, ...]] = {}
+    respondent = (text_field(source, "respondent", data.get("respondent")) or "").strip() or None
     for name, value in raw.items():
         check_fact_name(model, source, name)
+        note = None
+        if isinstance(value, dict):
+            note = evidence_of(model, source, name, value, respondent)
+            value = note.value
         checked = check_value(model, source, name, value)
         if checked is not None:
             facts[name] = checked
-    respondent = (text_field(source, "respondent", data.get("respondent")) or "").strip() or None
+        if note is not None and (note.evidence or note.source):
+            evidence[name] = (note,)
     return Profile(facts=facts, organisation=text_field(source, "organisation", data.get("organisation")),
                    assessed_on=text_field(source, "assessed_on", data.get("assessed_on")), source=source,
-                   respondent=respondent)
+                   respondent=respondent, evidence=evidence)
+
+
+def evidence_of(model: Model, source: str, name: str, item: dict, respondent: str | None = None) -> Evidence:
+    """A fact given as {value, evidence, source}: `value` as a plain value would be, the others optional text."""
+    for key in item:
+        if key not in EVIDENCE_KEYS:
+            hint = closest(key, EVIDENCE_KEYS) if isinstance(key, str) else ""
+            raise InputError(source, f"fact '{name}' has unknown key {_fact_name(key)}{hint}; "
+                                     f"allowed: {', '.join(EVIDENCE_KEYS)} (value is required)")
+    if "value" not in item:
+        raise InputError(source, f"fact '{name}' is a mapping without 'value'; allowed: {', '.join(EVIDENCE_KEYS)} "
+                                 f"(value {allowed_value(model)}, the others text)")
+    value = check_value(model, source, name, item["value"])
+    texts = {key: (text_field(source, f"{name}.{key}", item.get(key)) or "").strip() or None
+             for key in ("evidence", "source")}
+    return Evidence(value, texts["evidence"], texts["source"], respondent)
 
 
 def _read_text(source: str, path: Path, what: str) -> str:

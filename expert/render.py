@@ -90,6 +90,19 @@ class Said:
         self.model, self.lang = model, lang
         self.codes: set[str] = set()
         self.quotes: set[str] = set()
+        self.evidence: set[str] = set()
+
+    def notes(self, profile: object, facts: Iterable[str]) -> list[str]:
+        """The evidence behind `facts` (each fact's once in this text), one line per note."""
+        lines = []
+        several = getattr(profile, "panel", None) is not None
+        for name in facts:
+            if name in self.evidence:
+                continue
+            self.evidence.add(name)
+            lines += [words.evidence_said(self.model, note, self.lang, several)
+                      for note in getattr(profile, "evidence", {}).get(name, ())]
+        return lines
 
     def quote(self, sentence: str) -> list[str]:
         """The line "Article: “…”" the first time this text quotes `sentence`, else nothing (at most once)."""
@@ -163,6 +176,8 @@ def reached_lines(a: Assessment, lang: str, upto: int | None = None, needs: bool
             lines += ["    " + q for q in said.quote(kb.level(n).source(lang))]
         for rule in rules:
             lines.append("    - " + held_line(kb, rule, a.profile.facts, lang, needs))
+            if said is not None:
+                lines += ["        " + note for note in said.notes(a.profile, [c.fact for c in rule.when])]
             own = criterion_cite(kb, rule, lang)
             if said is not None and own is not None:
                 lines += ["        " + q for q in said.quote(own)]
@@ -210,7 +225,9 @@ def missing_lines(a: Assessment, level: int, gaps: Sequence[Gap], lang: str, sai
             by_rule.setdefault(g.rule, []).append(g)
     for rule, unmet in by_rule.items():
         lines.append("    - " + kb.rules.rule(rule).title(lang))  # type: ignore[union-attr]
-        lines += ["        " + gap_line(kb, g, lang, title=False, said=said) for g in unmet]
+        for g in unmet:
+            lines.append("        " + gap_line(kb, g, lang, title=False, said=said))
+            lines += ["          " + note for note in said.notes(a.profile, [g.fact])]
     return lines
 
 

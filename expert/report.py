@@ -73,10 +73,19 @@ def _need_line(r: Report, fact: str, value: int | None, needed: str) -> str:
                value=words.value_words(kb, value, lang), needed=words.needs_words(kb, needed, lang))
 
 
+def _notes(r: Report, facts: Sequence[str]) -> tuple[str, ...]:
+    """The evidence the profile gives for `facts`, one line per note, the consultant's text marked as literal."""
+    profile = r.a.profile
+    several = profile.panel is not None
+    return tuple(words.evidence_said(r.kb, note, r.lang, several, wrap=literal)
+                 for fact in facts for note in profile.evidence.get(fact, ()))
+
+
 def _criterion(r: Report, rule: IndicatorRule) -> Item:
-    """A criterion that holds, with the client's answers in words."""
+    """A criterion that holds, with the client's answers in words (and the evidence behind them)."""
     facts = {c.fact: r.a.profile.facts.get(c.fact) for c in rule.when}
-    return Item(r.t("report_criterion", title=rule.title(r.lang), facts=summary.facts_said(r.kb, facts, r.lang)))
+    return Item(r.t("report_criterion", title=rule.title(r.lang), facts=summary.facts_said(r.kb, facts, r.lang)),
+                _notes(r, list(facts)))
 
 
 def _risk_rule(kb: Model) -> DiagnosticRule | None:
@@ -157,7 +166,8 @@ def _why(r: Report) -> list[Block]:
 
 
 def _gap_item(r: Report, rule: IndicatorRule, gaps: Sequence[Gap]) -> Item:
-    return Item(f"**{rule.title(r.lang)}**", tuple(_need_line(r, g.fact, g.value, g.needed) for g in gaps))
+    return Item(f"**{rule.title(r.lang)}**", tuple(line for g in gaps for line in (
+        _need_line(r, g.fact, g.value, g.needed), *_notes(r, [g.fact]))))
 
 
 def _next(r: Report) -> list[Block]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from branda.knowledge.model import Model
 
@@ -79,3 +80,18 @@ def noun(model: Model, n: int, key: str, lang: str) -> str:
 def counted(model: Model, n: int, key: str, lang: str) -> str:
     """A count with its noun: "1 question", "3 questions"; "21 klausimas", "10 klausimų"."""
     return f"{n} {noun(model, n, key, lang)}"
+
+
+def evidence_said(model: Model, note: object, lang: str, several: bool = False,
+                  wrap: Callable[[str], str] = str) -> str:
+    """A rating's evidence as a reader sees it: "Evidence: … (source: …; given by …)", the note as typed
+    (passed through `wrap`, which a report uses to mark text from a file)."""
+    details = []
+    if getattr(note, "source", None):
+        details.append(model.text("evidence_source", lang, source=wrap(note.source)))  # type: ignore[attr-defined]
+    if several and getattr(note, "respondent", None):
+        details.append(model.text("evidence_respondent", lang,
+                                  respondent=wrap(note.respondent)))  # type: ignore[attr-defined]
+    text = wrap(note.evidence) if getattr(note, "evidence", None) else model.text(  # type: ignore[attr-defined]
+        "evidence_none", lang)
+    return model.text("evidence_line", lang, evidence=text, details=f" ({'; '.join(details)})" if details else "")

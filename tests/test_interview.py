@@ -431,7 +431,8 @@ def test_the_scale_and_the_keys_are_said_before_the_first_question(runner, tmp_p
     assert lt[1:3] == [
         "Įvertinkite kiekvieną teiginį pagal skalę: 1 = visiškai netiesa; 2 = greičiau netiesa; "
         "3 = iš dalies tiesa; 4 = greičiau tiesa; 5 = visiškai tiesa.",
-        "Atsakykite skaičiumi nuo 1 iki 5; ? = nežinau, b = grįžti prie ankstesnio klausimo, q = sustoti."]
+        "Atsakykite skaičiumi nuo 1 iki 5; ? = nežinau, b = grįžti prie ankstesnio klausimo, q = sustoti. "
+        "Pagrindimą galite įrašyti po // (4 // paskirtas kovo mėnesį)."]
 
 
 GOLDEN_STORIES = {
