@@ -67,7 +67,8 @@ def meaning(a: Assessment, lang: str) -> str:
         held, total = progress
         n = a.level + 1
         noun = "noun_criterion"
-        parts.append(kb.text("meaning_next_some" if held else "meaning_next_none", lang, level=n,
+        key = "meaning_next_some" if held else "meaning_next_one" if total == 1 else "meaning_next_none"
+        parts.append(kb.text(key, lang, level=n,
                              name=kb.level(n).name(lang), held=held, total=words.counted(kb, total, noun, lang), total_n=total))
     return " ".join(parts)
 

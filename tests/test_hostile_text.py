@@ -128,7 +128,7 @@ def test_the_html_report_escapes_the_name(runner, tmp_path, name):
 
 @pytest.mark.parametrize("args, says", [
     (["assess"], "Missing argument 'PROFILE...'"),
-    (["why"], "Missing argument 'PROFILE'"),
+    (["why"], "Missing argument 'PROFILE..."),
     (["assess", "examples/bank_level3.toml", "--lang", "fr"],
      f"'fr' is not one of {', '.join(map(repr, MODEL.languages))}"),
     (["assess", "examples/bank_level3.toml", "--format", "xml"], "'xml' is not one of 'text', 'json'"),

@@ -47,7 +47,7 @@ def test_model_check_and_show(runner):
 def test_assess_reads_the_model_and_its_own_texts(runner):
     out = run(runner, "assess", str(EXAMPLE)).output
     assert out.startswith('Team Alpha: team-practice level 2 of 3, "Repeatable"\n')  # the model's texts.yaml
-    assert "metrics_used is 1; needs >= 3" in out
+    assert "Metrics used (metrics_used): “rarely” now, needs at least “often”" in out  # the model's scale words
     assert "CX" not in out and "customer" not in out.lower()  # nothing of the article's model
     data = json.loads(run(runner, "assess", str(EXAMPLE), "--format", "json").output)
     assert data["level"] == 2 and data["level_name"] == "Repeatable"

@@ -42,7 +42,7 @@ def test_every_fact_has_a_short_label_in_every_language(lang):
     labels = [f.label(lang) for f in MODEL.facts.values()]
     assert all(label and label != name for label, name in zip(labels, MODEL.facts))
     assert len(set(labels)) == len(labels)
-    assert all(len(label) <= 50 for label in labels)
+    assert all(len(label) <= 64 for label in labels)
 
 
 def test_a_model_without_labels_reads_its_fact_names_as_words():
