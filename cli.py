@@ -561,26 +561,37 @@ def interview(model: Model, out: str | None, lang: str) -> None:
               help="The report file: HTML (.html, .htm), Markdown (.md) or PDF (.pdf), chosen by the extension.")
 @click.option("--appendix", is_flag=True,
               help="Add the consultant's detail: every criterion with each condition and every rule applied.")
+@click.option("--previous", "previous", multiple=True, metavar="OLD",
+              help="An earlier assessment's profile of the same organisation: adds the progress over time and what "
+                   "changed. Repeatable; files with the same assessed_on are one assessment's respondents.")
+@click.option("--peers", "peers", metavar="SURVEY",
+              help="A batch input (CSV or XLSX: one organisation a row, or a survey export of respondents): places "
+                   "the client among its organisations.")
 @set_option
 @lang_option
 @with_model
-def report(model: Model, profiles: tuple[str, ...], out: str, appendix: bool, sets: tuple[str, ...], lang: str) -> None:
+def report(model: Model, profiles: tuple[str, ...], out: str, appendix: bool, previous: tuple[str, ...],
+           peers: str | None, sets: tuple[str, ...], lang: str) -> None:
     """A client-ready report on PROFILE: a one-page summary, why, what stands before the next level, the
     findings with the article's advice, the roadmap and pictures.
 
     HTML is self-contained (inline SVG pictures, no scripts, fonts or links to fetch) and prints on A4; PDF is
     the same page laid out by WeasyPrint (pip install 'branda[pdf]'); Markdown shows the pictures as tables.
-    Several PROFILEs are one organisation's respondents, combined as `assess` combines them. The file is
-    written whole or not at all.
+    Several PROFILEs are one organisation's respondents, combined as `assess` combines them. --previous adds
+    the level over time and what moved it (as `branda compare` says it); --peers the share of the peers at
+    each level and the client's place among them. The file is written whole or not at all.
 
     \b
     Examples:
       branda report examples/retailer_stuck_level2.yaml --out prekyba.html --lang lt
       branda report examples/bank_level3.toml --out bank.pdf
       branda report examples/respondents/*.yaml --out board.md --appendix
+      branda report examples/history/acme_2026.yaml --previous examples/history/acme_2025_ceo.yaml \\
+        --previous examples/history/acme_2025_cfo.yaml --peers examples/surveys/peers.csv --out acme.pdf
     """
-    from branda.expert.profile import apply_sets
+    from branda.expert.profile import apply_sets, load_profile
     from branda.expert.report import combine, report_kind, write_report
+    from branda.expert.survey import organisations
 
     kind = report_kind(model, out, lang)
     if kind == "pdf":
@@ -590,7 +601,9 @@ def report(model: Model, profiles: tuple[str, ...], out: str, appendix: bool, se
     read = [read_profile(model, p, sets if len(profiles) == 1 else ()) for p in profiles]
     combined, _ = combine(model, read)
     profile = apply_sets(model, combined, sets) if len(read) > 1 else combined
-    write_report(model, profile, out, kind, lang, appendix, read if len(read) > 1 else ())
+    earlier = [load_profile(model, p) for p in previous]
+    others = [(name, p.facts) for name, p in organisations(model, peers)] if peers else None
+    write_report(model, profile, out, kind, lang, appendix, read if len(read) > 1 else (), earlier, others)
     say(model.text("report_written", lang, path=out))
 
 

@@ -23,7 +23,8 @@ from branda.knowledge.model import Model
 from branda.rules.trace import Firing
 
 __all__ = ["Moment", "Shift", "Step", "Comparison", "Trend", "timeline", "compare", "compare_profiles", "load_history",
-           "conclusions_changed", "fact_changes", "trend", "comparison_json", "comparison_text"]
+           "with_current", "one_organisation", "conclusions_changed", "fact_changes", "trend", "step_sentence",
+           "risk_moved", "comparison_json", "comparison_text"]
 
 SOURCE = "compare"
 SENTENCE_FACTS = 4  # the facts that moved a level are said in one sentence up to this many, else listed
@@ -112,16 +113,17 @@ def _same_name(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _one_organisation(profiles: Sequence[Profile]) -> str | None:
-    """The organisation all the profiles are of (a profile without a name fits any), or an InputError."""
+def one_organisation(profiles: Sequence[Profile], source: str = SOURCE,
+                     takes: str = "compare takes the assessments of one organisation") -> str | None:
+    """The organisation all the profiles are of (a profile without a name fits any), or an InputError from
+    `source` naming each name with its files, then what the command `takes`."""
     names: dict[str, tuple[str, list[str]]] = {}
     for p in profiles:
         if p.organisation and p.organisation.strip():
             names.setdefault(_same_name(p.organisation), (p.organisation.strip(), []))[1].append(p.source)
     if len(names) > 1:
         said = "; ".join(f"{shown(name)} in {', '.join(files)}" for name, files in names.values())
-        raise InputError(SOURCE, f"the files name different organisations ({said}); compare takes the "
-                                 "assessments of one organisation")
+        raise InputError(source, f"the files name different organisations ({said}); {takes}")
     return next((name for name, _ in names.values()), None)
 
 
@@ -222,8 +224,39 @@ def compare(model: Model, moments: Sequence[Moment], organisation: str | None = 
 
 def compare_profiles(model: Model, profiles: Sequence[Profile], engine: str = "experta") -> Comparison:
     """One organisation's profiles (several dates, maybe several respondents a date) compared over time."""
-    organisation = _one_organisation(profiles)
+    organisation = one_organisation(profiles)
     return compare(model, timeline(model, profiles, engine), organisation)
+
+
+def with_current(model: Model, previous: Sequence[Profile], current: Assessment, files: Sequence[str],
+                 engine: str = "experta") -> Comparison:
+    """The report's history: the `previous` profiles as a timeline (respondents of one date combined), then the
+    `current` assessment (from `files`) last. The previous must be of the same organisation and older than the
+    current one when both have dates; a previous on the current's own date is one of its respondents, not an
+    earlier assessment, and is refused."""
+    where = "--previous"
+    organisation = one_organisation([*previous, replace(current.profile, source=", ".join(files))], where,
+                                    "--previous takes earlier assessments of the organisation the report is on")
+    for p in previous:
+        if p.source in files:
+            raise InputError(p.source, "is the assessment the report is on; give --previous an earlier one")
+    seen: set[str] = set()
+    for p in previous:
+        if p.source in seen:
+            raise InputError(p.source, "is given twice to --previous; give each earlier assessment once")
+        seen.add(p.source)
+    date = _date(current.profile)
+    moments = timeline(model, previous, engine)
+    for m in moments:
+        if date is not None and m.assessed_on is not None and m.assessed_on >= date:
+            same = m.assessed_on == date
+            raise InputError(m.files[0], f"is assessed on {m.assessed_on}, "
+                             + ("the date of the assessment the report is on: give it as one more PROFILE (a "
+                                "respondent of that assessment), not as --previous" if same else
+                                f"after the assessment the report is on ({date}); --previous takes earlier "
+                                "assessments"))
+    now = Moment(date, tuple(files), current)
+    return compare(model, (*moments, now), organisation)
 
 
 def load_history(model: Model, paths: Sequence[str | Path], engine: str = "experta") -> Comparison:
@@ -309,31 +342,44 @@ def _change_line(kb: Model, fact: str, change: tuple[int | None, int | None], la
     return "  - " + kb.text("compare_change_line", lang, fact=words.with_code(kb, fact, lang), old=old, new=new)
 
 
-def _step_lines(kb: Model, s: Step, lang: str) -> list[str]:
+def step_sentence(kb: Model, s: Step, lang: str) -> tuple[str, tuple[str, ...]]:
+    """What moved the level in step `s`, as compare's text says it ("Level 4 … was lost between … and …: analysis of
+    customer experiences fell from “mostly true” to “partly true”."), and the facts it names. With more than
+    SENTENCE_FACTS of them the sentence ends in a colon and the facts are to be listed under it; a level that
+    stayed is said so and names none."""
     start, end = _when(kb, s.before, lang), _when(kb, s.after, lang)
     old, new = s.before.level, s.after.level
-    said: list[str] = []  # the facts already told in a sentence, each said once
-    lines = []
     if old == new:
-        lines.append(kb.text("compare_kept", lang, start=start, end=end, level=new, name=kb.level(new).name(lang)))
+        return kb.text("compare_kept", lang, start=start, end=end, level=new, name=kb.level(new).name(lang)), ()
+    shifts = s.met if new > old else s.lapsed
+    said = tuple(dict.fromkeys(x.fact for x in shifts))
+    if new > old:
+        key = "compare_reached" if new == old + 1 else "compare_reached_many"
+        head = kb.text(key, lang, start=start, end=end, level=new, name=kb.level(new).name(lang), old=old)
     else:
-        shifts = s.met if new > old else s.lapsed
-        said = list(dict.fromkeys(x.fact for x in shifts))
-        if new > old:
-            key = "compare_reached" if new == old + 1 else "compare_reached_many"
-            head = kb.text(key, lang, start=start, end=end, level=new, name=kb.level(new).name(lang), old=old)
-        else:
-            key = "compare_lost" if new == old - 1 else "compare_lost_many"
-            head = kb.text(key, lang, start=start, end=end, level=old, name=kb.level(old).name(lang), new=new)
-        if len(said) > SENTENCE_FACTS:  # too many for one sentence: a list under it
-            lines.append(head + kb.text("compare_because_list", lang))
-            lines += [_change_line(kb, f, s.changes[f], lang) for f in said]
-        else:
-            facts = "; ".join(_moved(kb, f, *s.changes[f], lang) for f in said)
-            lines.append(head + (kb.text("compare_because", lang, facts=facts) if said else "."))
-    risk = [f for f in s.risk if f not in said]
+        key = "compare_lost" if new == old - 1 else "compare_lost_many"
+        head = kb.text(key, lang, start=start, end=end, level=old, name=kb.level(old).name(lang), new=new)
+    if len(said) > SENTENCE_FACTS:  # too many for one sentence: a list under it
+        return head + kb.text("compare_because_list", lang), said
+    facts = "; ".join(_moved(kb, f, *s.changes[f], lang) for f in said)
+    return head + (kb.text("compare_because", lang, facts=facts) if said else "."), said
+
+
+def risk_moved(kb: Model, s: Step, said: Sequence[str], lang: str) -> tuple[str, tuple[str, ...]]:
+    """The changed facts of the fall-back risk not in `said`, in words ("Resting on laurels rose from … to …"; ""
+    when there are none), and those facts."""
+    risk = tuple(f for f in s.risk if f not in said)
+    return "; ".join(_moved(kb, f, *s.changes[f], lang, first=i == 0) for i, f in enumerate(risk)), risk
+
+
+def _step_lines(kb: Model, s: Step, lang: str) -> list[str]:
+    sentence, named = step_sentence(kb, s, lang)
+    said = list(named)  # the facts already told in a sentence, each said once
+    lines = [sentence]
+    if len(named) > SENTENCE_FACTS:
+        lines += [_change_line(kb, f, s.changes[f], lang) for f in named]
+    moved, risk = risk_moved(kb, s, said, lang)
     if risk:
-        moved = "; ".join(_moved(kb, f, *s.changes[f], lang, first=i == 0) for i, f in enumerate(risk))
         lines.append(f"{moved}. " + kb.text("compare_risk", lang, advice=kb.transitions.risk.advice(lang)))
         said += risk
     rest = [f for f in s.changes if f not in said]

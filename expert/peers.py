@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,11 @@ class Standing:
     ahead: float
     level_with: float
     peers: int
+
+    @property
+    def behind(self) -> float:
+        """The share of peers more mature than the client on this fact."""
+        return max(0.0, 1.0 - self.ahead - self.level_with)
 
 
 @dataclass(frozen=True)
@@ -80,12 +85,13 @@ def benchmark(model: Model, client: Assessment, peers: Iterable[tuple[str | None
     return Benchmark(model, own, client.level, count, levels, tuple(standings))
 
 
-def _percent(share: float) -> str:
-    return f"{round(100 * share)}%"
+def percent(share: float, lang: str = "en") -> str:
+    """A share as a reader says it; Lithuanian sets a space before the per-cent sign.
 
-
-def _percent_lt(share: float) -> str:
-    return f"{round(100 * share)} %"  # Lithuanian sets a space before the per-cent sign
+    >>> percent(0.625), percent(0.625, "lt")
+    ('62%', '62 %')
+    """
+    return f"{round(100 * share)}{' %' if lang == 'lt' else '%'}"
 
 
 def benchmark_json(b: Benchmark, lang: str = "en") -> dict[str, Any]:
@@ -108,7 +114,10 @@ def benchmark_text(b: Benchmark, lang: str = "en") -> str:
     kb = b.model
     if not b.peers:
         return kb.text("peers_none", lang)
-    pct = _percent_lt if lang == "lt" else _percent
+
+    def pct(share: float) -> str:
+        return percent(share, lang)
+
     shares = joined(kb, (kb.text("peers_share", lang, share=pct(c / b.peers), level=n)
                          for n, c in b.levels.items() if c), lang)
     organisation = b.organisation or kb.text("unnamed_organisation", lang)
@@ -118,9 +127,16 @@ def benchmark_text(b: Benchmark, lang: str = "en") -> str:
                      same=pct(b.same))]
     ranked = sorted(b.standings, key=lambda s: (-s.ahead, list(kb.facts).index(s.fact)))
     if len(ranked) >= 2 * SHOWN:
-        def said(items: Iterable[Standing]) -> str:
-            return joined(kb, (kb.text("peers_fact_ahead", lang, label=inline(words.label(kb, s.fact, lang)),
-                                       share=pct(s.ahead)) for s in items), lang)
+        strong = ranked[:SHOWN]
+        weak = sorted((s for s in b.standings if s not in strong and s.behind > 0),
+                      key=lambda s: (-s.behind, list(kb.facts).index(s.fact)))[:SHOWN]
 
-        parts.append(kb.text("peers_facts", lang, strong=said(ranked[:SHOWN]), weak=said(ranked[-SHOWN:][::-1])))
+        def said(items: Iterable[Standing], key: str, share: Callable[[Standing], float]) -> str:
+            return joined(kb, (kb.text(key, lang, label=inline(words.label(kb, s.fact, lang)), share=pct(share(s)))
+                               for s in items), lang)
+
+        strong_said = said(strong, "peers_fact_ahead", lambda s: s.ahead)
+        parts.append(kb.text("peers_facts", lang, strong=strong_said, weak=said(weak, "peers_fact_behind",
+                                                                                lambda s: s.behind))
+                     if weak else kb.text("peers_facts_strong", lang, strong=strong_said))
     return " ".join(parts)

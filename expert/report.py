@@ -9,16 +9,18 @@ person reads carries a fact code, a rule name or an operator; each article sente
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from branda.expert import summary, svg, words
 from branda.expert.assess import Assessment, Gap
 from branda.expert.atomic import check_writable, write_atomic
+from branda.expert.compare import SENTENCE_FACTS, Comparison, risk_moved, step_sentence, with_current
 from branda.expert.consensus import Consensus, consensus, with_disagreement
 from branda.expert.errors import InputError
 from branda.expert.explain import Explanation, explain
+from branda.expert.peers import Benchmark, benchmark, benchmark_text, percent
 from branda.expert.plan import Plan, make_plan
 from branda.expert.profile import Profile
 from branda.expert.report_blocks import Block, Figure, Heading, Item, Items, Para, Quote, literal
@@ -43,6 +45,8 @@ class Report:
     lang: str
     names: dict[str, str] = field(default_factory=dict)  # a respondent's source -> the name shown
     quoted: set[str] = field(default_factory=set)
+    history: Comparison | None = None  # with --previous: the earlier assessments, this one last
+    peers: Benchmark | None = None  # with --peers: the client among the survey's organisations
 
     @property
     def a(self) -> Assessment:
@@ -133,7 +137,7 @@ def _summary(r: Report) -> list[Block]:
     provisional = summary.provisional(a, lang)
     if provisional and kb.incomplete:
         blocks.append(Para(f"**{kb.diagnostics[kb.incomplete].title(lang)}.** {provisional}", "callout"))
-    blocks.append(ladder)
+    blocks += [ladder, *_standing(r)]
     shown = [d for d in a.diagnostics if not (provisional and d.code == kb.incomplete)]
     blocks.append(Heading(3, r.t("report_findings_heading")))
     if shown:
@@ -150,11 +154,114 @@ def _summary(r: Report) -> list[Block]:
     return [*blocks, Para(r.t("report_tone"), "note")]
 
 
+def _since(r: Report) -> str:
+    """The previous assessment as "nuo …" / "since …" takes it: its date, else "the previous assessment"."""
+    assert r.history is not None
+    before = r.history.steps[-1].before
+    return before.assessed_on or r.t("report_since_previous")  # an ISO date, as compare wrote it
+
+
+def _standing(r: Report) -> list[Block]:
+    """Page 1's lines on the progress since the previous assessment and the place among the peers."""
+    blocks: list[Block] = []
+    if r.history is not None:
+        step = r.history.steps[-1]
+        old, new = step.before.level, step.after.level
+        blocks.append(Para(r.t("report_since", since=_since(r), old=old, new=new) if old != new else
+                           r.t("report_since_kept", since=_since(r), level=new)))
+    if r.peers is not None and r.peers.peers:
+        b = r.peers
+        blocks.append(Para(r.t("peers_since", count=words.counted(r.kb, b.peers, "noun_peer_gen", r.lang),
+                               below=percent(b.below, r.lang))))
+    return blocks
+
+
+# --- progress over time, and the peers -------------------------------------------------------------------
+
+def _trend(r: Report) -> Figure:
+    assert r.history is not None
+    kb, lang = r.kb, r.lang
+    moments = r.history.timeline
+    whens = [m.assessed_on or r.t("report_trend_undated") for m in moments]
+    heading = r.t("report_trend_heading")
+    picture = svg.trend_svg(list(zip(whens, (m.level for m in moments), strict=True)), kb.top,
+                            r.t("report_level_word", level="{level}"), heading)
+    rows = [(r.t("report_trend_col_date"), r.t("report_trend_col_level"), r.t("report_trend_col_note"))]
+    for i, (when, m) in enumerate(zip(whens, moments, strict=True)):
+        level = r.t("report_graph_row_level", level=m.level, name=r.level_name(m.level))
+        who = words.counted(kb, len(m.files), "noun_respondent", lang)
+        if i == len(moments) - 1:
+            rows.append((f"**{when}**", f"**{level}**", f"{who} · **◀ {r.t('report_trend_now')}**"))
+        else:
+            rows.append((when, level, who))
+    return Figure(picture, tuple(rows), r.t("report_trend_caption"), heading, r.t("report_trend_caption_md"))
+
+
+def _change_items(r: Report, changes: Mapping[str, tuple[int | None, int | None]], facts: Sequence[str]) -> Items:
+    kb, lang = r.kb, r.lang
+    return Items(tuple(Item(r.t("report_change_line", label=words.label(kb, f, lang),
+                                old=words.value_words(kb, changes[f][0], lang),
+                                new=words.value_words(kb, changes[f][1], lang))) for f in facts))
+
+
+def _progress(r: Report) -> list[Block]:
+    """The level at each assessment (a picture), what moved it at each step (compare's sentences), and every
+    answer that changed since the previous assessment."""
+    if r.history is None:
+        return []
+    kb, lang = r.kb, r.lang
+    *earlier, last = r.history.steps
+    blocks: list[Block] = [Heading(2, r.t("report_progress_heading"), new_page=True), _trend(r)]
+    for step in earlier:  # what moved the level before: compare's sentence for each step
+        sentence, named = step_sentence(kb, step, lang)
+        blocks.append(Para(sentence))
+        if len(named) > SENTENCE_FACTS:
+            blocks.append(_change_items(r, step.changes, named))
+    blocks.append(Heading(3, r.t("report_changes_heading", since=_since(r))))
+    sentence, named = step_sentence(kb, last, lang)
+    blocks.append(Para(sentence))
+    said = list(named)
+    if len(named) > SENTENCE_FACTS:
+        blocks.append(_change_items(r, last.changes, named))
+    moved, risk = risk_moved(kb, last, said, lang)
+    if risk:
+        blocks.append(Para(r.t("report_progress_risk", moved=moved)))
+        said += risk
+    rest = [f for f in last.changes if f not in said]
+    if not last.changes:
+        blocks.append(Para(kb.text("compare_no_change", lang)))
+    elif rest:
+        blocks += [Para(r.t("report_other_changes" if said else "report_changes")), _change_items(r, last.changes, rest)]
+    return blocks
+
+
+def _peers(r: Report) -> list[Block]:
+    """The share of the peers at each level (a picture, the client's level marked) and one paragraph."""
+    b = r.peers
+    if b is None:
+        return []
+    new_page = r.history is None
+    blocks: list[Block] = [Heading(2, r.t("peers_heading"), new_page=new_page)]
+    if b.peers:
+        heading = r.t("peers_picture")
+        columns = [(r.t("report_level_word", level=n), c / b.peers, percent(c / b.peers, r.lang))
+                   for n, c in b.levels.items()]
+        picture = svg.peers_svg(columns, b.level, r.t("peers_client"), heading)
+        rows = [(r.t("peers_col_level"), r.t("peers_col_count"), r.t("peers_col_share"))]
+        for (words_, _, said), count, n in zip(columns, b.levels.values(), b.levels, strict=True):
+            mark = n == b.level
+            rows.append((f"**{words_} ◀ {r.t('peers_client')}**" if mark else words_, str(count), said))
+        blocks.append(Figure(picture, tuple(rows), r.t("peers_caption"), heading, r.t("peers_caption_md")))
+    blocks.append(Para(benchmark_text(b, r.lang)))
+    return blocks
+
+
 # --- why, and what stands before the next level ----------------------------------------------------------
 
 def _why(r: Report) -> list[Block]:
     kb, a, lang = r.kb, r.a, r.lang
-    blocks: list[Block] = [Heading(2, r.t("report_why_heading", level=a.level), new_page=True),
+    opened = r.history is not None or r.peers is not None  # the progress or the peers opened page 2 already
+    blocks: list[Block] = [Heading(2, r.t("report_why_heading", level=a.level), new_page=not opened),
                            Para(r.t("report_step_by_step")), *r.quote(kb.rules.steps[0].cites(lang))]
     if a.level == 1:
         blocks.append(Para(r.t("report_only_floor", level=a.level + 1)))
@@ -434,11 +541,14 @@ def respondent_name(profile: Profile) -> str:
 
 
 def build(kb: Model, profile: Profile | Sequence[Profile], lang: str = "en", appendix: bool = False,
-          respondents: Sequence[Profile] = ()) -> tuple[str, list[Block]]:
+          respondents: Sequence[Profile] = (), previous: Sequence[Profile] = (),
+          peers: Iterable[tuple[str | None, Mapping[str, int]]] | None = None) -> tuple[str, list[Block]]:
     """The report's title and blocks, every text in `lang`.
 
     `profile` is the profile to report on; with several respondents pass their profiles (the first argument may
-    then be the consensus profile with --set applied, or the sequence itself).
+    then be the consensus profile with --set applied, or the sequence itself). `previous`: the profiles of
+    earlier assessments (several on one date are its respondents), for the progress section; `peers`: the
+    organisations of a survey (name, facts), for the place among them. Either adds a line to page 1.
     """
     if not isinstance(profile, Profile):
         respondents = tuple(profile)
@@ -449,6 +559,11 @@ def build(kb: Model, profile: Profile | Sequence[Profile], lang: str = "en", app
         e = Explanation(with_disagreement(e.assessment, c), e.chain, e.towards)
     r = Report(e, make_plan(kb, profile), lang, {p.source: respondent_name(p) for p in respondents})
     a = r.a
+    if previous:
+        files = [p.source for p in respondents] or [profile.source]
+        r.history = with_current(kb, previous, a, files)
+    if peers is not None:
+        r.peers = benchmark(kb, a, peers)
     title = r.t("report_title")
     organisation = a.profile.organisation
     subtitle = literal(organisation) if organisation else r.t("unnamed_organisation")
@@ -458,7 +573,7 @@ def build(kb: Model, profile: Profile | Sequence[Profile], lang: str = "en", app
         subtitle += " · " + r.t("report_respondents", count=len(respondents),
                                 names=", ".join(literal(respondent_name(p)) for p in respondents))
     blocks: list[Block] = [Heading(1, title), Para(subtitle, "subtitle")]
-    blocks += _summary(r) + _why(r) + _next(r) + _findings(r) + _roadmap(r) + _pictures(r)
+    blocks += _summary(r) + _progress(r) + _peers(r) + _why(r) + _next(r) + _findings(r) + _roadmap(r) + _pictures(r)
     if appendix:
         blocks += _appendix(r)
     blocks.append(Para(r.t("report_footer"), "note"))
@@ -478,9 +593,10 @@ def report_kind(kb: Model, out: str, lang: str = "en") -> str:
 
 
 def write_report(kb: Model, profile: Profile | Sequence[Profile], out: str | Path, kind: str, lang: str = "en",
-                 appendix: bool = False, respondents: Sequence[Profile] = ()) -> None:
+                 appendix: bool = False, respondents: Sequence[Profile] = (), previous: Sequence[Profile] = (),
+                 peers: Iterable[tuple[str | None, Mapping[str, int]]] | None = None) -> None:
     """Render the whole report in memory, then write it atomically: a failure leaves any old file untouched."""
-    title, blocks = build(kb, profile, lang, appendix, respondents)
+    title, blocks = build(kb, profile, lang, appendix, respondents, previous, peers)
     if kind == "md":
         write_atomic(out, render_markdown(kb, title, blocks, lang))
         return

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from branda.expert.errors import InputError, closest, shown
-from branda.expert.profile import UNKNOWN_WORDS, read_data
+from branda.expert.profile import UNKNOWN_WORDS, Profile, read_data
 from branda.knowledge.model import Model
 
 __all__ = ["Layout", "SurveyMap", "allowed_answers", "answer_key", "answer_values", "header_key", "layout_of",
-           "load_map", "template", "template_header"]
+           "load_map", "organisations", "template", "template_header"]
 
 ORGANISATION = "organisation"
 RESPONDENT = "respondent"
@@ -324,3 +324,34 @@ def write_template(model: Model, out: str | Path, lang: str, kind: str) -> None:
     with atomic_output(out) as f:  # the text file's binary buffer: the workbook's bytes, replaced atomically
         f.flush()
         f.buffer.write(content)
+
+
+# --- the organisations of a batch input ------------------------------------------------------------------------
+
+def organisations(model: Model, path: str | Path, survey_map: SurveyMap | None = None,
+                  by: str | None = None) -> Iterator[tuple[str | None, Profile]]:
+    """Each organisation of a batch input (one organisation a row, or a survey export of respondents, read by
+    `csvio.BatchInput` as `batch` reads it) as its name and profile, in the order each first appears; an
+    organisation of several respondents is their consensus (as `assess A B C` combines them).
+
+    The first problem (a bad header or cell, named by file, line, column and value as `batch` names it) is raised
+    as an InputError.
+    """
+    from branda.expert.consensus import consensus
+    from branda.expert.csvio import BatchInput, Group, cell_value
+
+    batch = BatchInput(Path(path), model, survey_map=survey_map, by=by)
+    known = answer_values(model, survey_map)
+    for item in batch.read():
+        if isinstance(item, InputError):
+            raise item
+        if isinstance(item, Group):
+            profiles = [Profile({f: v for f, v in zip(batch.columns, values, strict=True) if v is not None},
+                                organisation=item.organisation, source=respondent, respondent=respondent)
+                        for respondent, values in zip(item.respondents, item.answers, strict=True)]
+            yield item.organisation, (profiles[0] if len(profiles) == 1 else consensus(model, profiles).profile)
+            continue
+        name = item[0].strip() or None
+        facts = {f: v for f, cell in zip(batch.columns, item[1:], strict=True)
+                 if (v := cell_value(known, cell)) is not None}
+        yield name, Profile(facts, organisation=name, source=f"{path}")

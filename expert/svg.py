@@ -1,4 +1,5 @@
-"""The report's pictures as hand-written static SVG: the level ladder, the fact profile, the moves between levels.
+"""The report's pictures as hand-written static SVG: the level ladder, the fact profile, the moves between levels,
+the level over time and the peers per level.
 
 Every text is escaped; nothing refers outside the picture (no fonts, images, links or scripts), so a page stays
 whole in a browser, in print and in WeasyPrint. The pictures take their words ready-made: they draw, they do not
@@ -12,7 +13,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Bar", "Move", "ladder_svg", "profile_svg", "transition_svg"]
+__all__ = ["Bar", "Move", "ladder_svg", "peers_svg", "profile_svg", "transition_svg", "trend_svg"]
 
 ACCENT = "#1f6f8b"  # the assessed level, a condition that holds
 REACHED = "#b9dbe5"  # levels below the assessed one
@@ -209,3 +210,67 @@ def transition_svg(names: Sequence[str], level: int, level_word: str, moves: dic
                 body.append(_text(mx + size * 2.3 + 8, my + 4 + (j - 0.5 * (len(lines) - 1)) * 12.5,
                                   line, 11, RISK, weight="bold" if move.stressed else "normal"))
     return _svg(WIDTH, top + count * pitch - (pitch - box_h) + 10, title, body)
+
+
+def trend_svg(points: Sequence[tuple[str, int]], top: int, level_word: str, title: str) -> str:
+    """The level at each assessment, left to right in time (`points`: (date words, level), the current one last):
+    one point per assessment on a line, the levels as rows (the highest on top), the current point filled."""
+    row, left, right, head = 30, 96, 40, 14
+    count = len(points)
+    span = WIDTH - left - right
+    body = []
+
+    def y_of(level: int) -> float:
+        return head + (top - level) * row
+
+    for n in range(1, top + 1):  # the levels as rows
+        y = y_of(n)
+        body.append(f'<line x1="{left - 10}" y1="{y:g}" x2="{WIDTH - 10}" y2="{y:g}" stroke="#e1e7eb"/>')
+        body.append(_text(10, y + 4, level_word.format(level=n), 11.5, MUTED))
+    xs = [left + (span * i / (count - 1) if count > 1 else span / 2) for i in range(count)]
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x:g},{y_of(level):g}" for i, (x, (_, level)) in enumerate(zip(xs, points)))
+    body.append(f'<path d="{path}" fill="none" stroke="{ACCENT}" stroke-width="2.5"/>')
+    bottom = y_of(1) + 22
+    for i, (x, (when, level)) in enumerate(zip(xs, points)):
+        last = i == count - 1
+        y = y_of(level)
+        body.append(f'<circle class="point" cx="{x:g}" cy="{y:g}" r="{7 if last else 5.5}" '
+                    f'fill="{ACCENT if last else "#ffffff"}" stroke="{ACCENT}" stroke-width="2"/>')
+        body.append(_text(x, y - 11, str(level), 12, ACCENT, "middle", "bold"))
+        anchor = "start" if count > 1 and i == 0 else "end" if count > 1 and last else "middle"
+        shift = -6 if anchor == "start" else 6 if anchor == "end" else 0
+        body.append(_text(x + shift, bottom, when, 11, INK, anchor, "bold" if last else "normal"))
+    return _svg(WIDTH, bottom + 8, title, body)
+
+
+def peers_svg(columns: Sequence[tuple[str, float, str]], level: int, marker: str, title: str) -> str:
+    """The share of peers at each level as columns, level 1 on the left (`columns`: (level words, share 0-1, the
+    share in words)); the client's level (1-based) filled, with `marker` above its column. The largest share
+    takes the full height."""
+    count = len(columns)
+    gap, height = 14, 92
+    col_w = (WIDTH - 20 - gap * (count - 1)) / count
+    most = max((share for _, share, _ in columns), default=0.0) or 1.0
+
+    def tall(share: float) -> float:
+        return max(share / most * height, 1.5)
+
+    client = tall(columns[level - 1][1]) if 0 < level <= count else 0.0
+    head = max(22.0, 54 - (height - client))  # room for the marker above the client's column
+    base = head + height
+    body = [f'<line x1="10" y1="{base:g}" x2="{WIDTH - 10}" y2="{base:g}" stroke="{LINE}"/>']
+    for i, (words, share, said) in enumerate(columns, 1):
+        x = 10 + (i - 1) * (col_w + gap)
+        here = i == level
+        h = tall(share)
+        body.append(f'<rect class="share" x="{x + col_w * 0.2:g}" y="{base - h:g}" width="{col_w * 0.6:g}" '
+                    f'height="{h:g}" rx="3" fill="{ACCENT if here else REACHED}"/>')
+        body.append(_text(x + col_w / 2, base - h - 6, said, 12, ACCENT if here else INK, "middle",
+                          "bold" if here else "normal"))
+        body.append(_text(x + col_w / 2, base + 17, words, 12, INK, "middle", "bold" if here else "normal"))
+        if here:
+            top, mid = base - h - 24, x + col_w / 2
+            body.append(f'<path d="M{mid - 7:g},{top - 9:g} L{mid + 7:g},{top - 9:g} L{mid:g},{top:g} Z" '
+                        f'fill="{ACCENT}"/>')
+            body.append(_text(mid, top - 13, marker, 12, ACCENT, "middle", "bold"))
+    return _svg(WIDTH, base + 26, title, body)
