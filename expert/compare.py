@@ -343,8 +343,8 @@ def _change_line(kb: Model, fact: str, change: tuple[int | None, int | None], la
 
 
 def step_sentence(kb: Model, s: Step, lang: str) -> tuple[str, tuple[str, ...]]:
-    """What moved the level in step `s`, as compare's text says it ("Level 4 … was lost between … and …: analysis of
-    customer experiences fell from “mostly true” to “partly true”."), and the facts it names. With more than
+    """What moved the level in step `s`, as compare's text says it ("Level 4 … was lost between … and …:
+    analysis of customer experiences fell from “mostly true” to “partly true”."), and the facts it names. With more than
     SENTENCE_FACTS of them the sentence ends in a colon and the facts are to be listed under it; a level that
     stayed is said so and names none."""
     start, end = _when(kb, s.before, lang), _when(kb, s.after, lang)

@@ -110,7 +110,8 @@ def benchmark_json(b: Benchmark, lang: str = "en") -> dict[str, Any]:
 
 
 def benchmark_text(b: Benchmark, lang: str = "en") -> str:
-    """One paragraph a consultant reads aloud: the peers per level, the client's place, its strongest and weakest facts."""
+    """One paragraph a consultant reads aloud: the peers per level, the client's place, the facts on which it is
+    furthest ahead of its peers and furthest behind them."""
     kb = b.model
     if not b.peers:
         return kb.text("peers_none", lang)
@@ -123,8 +124,8 @@ def benchmark_text(b: Benchmark, lang: str = "en") -> str:
     organisation = b.organisation or kb.text("unnamed_organisation", lang)
     parts = [kb.text("peers_distribution", lang, count=words.counted(kb, b.peers, "noun_organisation", lang),
                      n=b.peers, shares=shares),
-             kb.text("peers_position" if b.same else "peers_position_alone", lang, level=b.level, organisation=organisation, below=pct(b.below),
-                     same=pct(b.same))]
+             kb.text("peers_position" if b.same else "peers_position_alone", lang, level=b.level,
+                     organisation=organisation, below=pct(b.below), same=pct(b.same))]
     ranked = sorted(b.standings, key=lambda s: (-s.ahead, list(kb.facts).index(s.fact)))
     if len(ranked) >= 2 * SHOWN:
         strong = ranked[:SHOWN]

@@ -231,7 +231,8 @@ def _progress(r: Report) -> list[Block]:
     if not last.changes:
         blocks.append(Para(kb.text("compare_no_change", lang)))
     elif rest:
-        blocks += [Para(r.t("report_other_changes" if said else "report_changes")), _change_items(r, last.changes, rest)]
+        blocks += [Para(r.t("report_other_changes" if said else "report_changes")),
+                   _change_items(r, last.changes, rest)]
     return blocks
 
 

@@ -228,10 +228,11 @@ def trend_svg(points: Sequence[tuple[str, int]], top: int, level_word: str, titl
         body.append(f'<line x1="{left - 10}" y1="{y:g}" x2="{WIDTH - 10}" y2="{y:g}" stroke="#e1e7eb"/>')
         body.append(_text(10, y + 4, level_word.format(level=n), 11.5, MUTED))
     xs = [left + (span * i / (count - 1) if count > 1 else span / 2) for i in range(count)]
-    path = " ".join(f"{'M' if i == 0 else 'L'}{x:g},{y_of(level):g}" for i, (x, (_, level)) in enumerate(zip(xs, points)))
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x:g},{y_of(level):g}"
+                    for i, (x, (_, level)) in enumerate(zip(xs, points, strict=True)))
     body.append(f'<path d="{path}" fill="none" stroke="{ACCENT}" stroke-width="2.5"/>')
     bottom = y_of(1) + 22
-    for i, (x, (when, level)) in enumerate(zip(xs, points)):
+    for i, (x, (when, level)) in enumerate(zip(xs, points, strict=True)):
         last = i == count - 1
         y = y_of(level)
         body.append(f'<circle class="point" cx="{x:g}" cy="{y:g}" r="{7 if last else 5.5}" '
