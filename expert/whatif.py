@@ -189,19 +189,40 @@ def _column_name(c: Comparison, count: int, lang: str) -> str:
 
 
 def _changes_text(c: Comparison, lang: str) -> list[str]:
-    """The scenario in words: one change as a question, several as a list (label, code once, values in words)."""
+    """The scenario in words: one change as a question, several as a list (label, code once, values in words);
+    a setting that gives a fact the answer it already has is said apart, as changing nothing."""
     kb = c.before.model
-    items = list(c.changes.items())
-    if len(items) == 1 and None not in items[0][1] and items[0][1][0] != items[0][1][1]:
-        name, (old, new) = items[0]
-        return [kb.text("whatif_one", lang, fact=summary.inline(words.with_code(kb, name, lang)),
-                        old=words.value_words(kb, old, lang), new=words.value_words(kb, new, lang))]
-    lines = [kb.text("whatif_changes", lang)]
-    for name, (old, new) in items:
-        key = "whatif_change_same" if old == new else "whatif_change"
-        lines.append("  - " + kb.text(key, lang, fact=words.with_code(kb, name, lang),
-                                      old=words.value_words(kb, old, lang), new=words.value_words(kb, new, lang)))
+    moved = [(name, old, new) for name, (old, new) in c.changes.items() if old != new]
+    lines = []
+    if len(moved) == 1 and None not in moved[0][1:]:
+        name, old, new = moved[0]
+        lines.append(kb.text("whatif_one", lang, fact=summary.inline(words.with_code(kb, name, lang)),
+                             label=words.label(kb, name, lang), code=name,
+                             old=words.value_words(kb, old, lang), new=words.value_words(kb, new, lang)))
+    elif moved:
+        lines.append(kb.text("whatif_changes", lang))
+        lines += ["  - " + kb.text("whatif_change", lang, fact=words.with_code(kb, name, lang),
+                                   old=words.value_words(kb, old, lang), new=words.value_words(kb, new, lang))
+                  for name, old, new in moved]
+    for name, (old, new) in c.changes.items():
+        if old == new:
+            key = "whatif_same_unknown" if old is None else "whatif_same"
+            lines.append(kb.text(key, lang, fact=words.with_code(kb, name, lang), value=words.value_words(kb, old, lang)))
     return lines
+
+
+def _titles(kb: Model, codes: Sequence[str], lang: str) -> str:
+    return summary.joined(kb, (kb.text("whatif_title", lang, title=kb.diagnostics[c].title(lang)) for c in codes), lang)
+
+
+def _diagnostics_changed(c: Comparison, lang: str) -> str:
+    """The diagnostics a scenario raises and drops, each by its title: "the diagnostic “A” would be raised"."""
+    kb = c.before.model
+    raised = [code for code in c.after.codes if code not in c.before.codes]
+    dropped = [code for code in c.before.codes if code not in c.after.codes]
+    parts = [kb.text(key + ("_one" if len(codes) == 1 else "_many"), lang, titles=_titles(kb, codes, lang))
+             for key, codes in (("whatif_raised", raised), ("whatif_dropped", dropped)) if codes]
+    return summary.joined(kb, parts, lang)
 
 
 def _details(c: Comparison, count: int, lang: str) -> list[str]:
@@ -212,9 +233,13 @@ def _details(c: Comparison, count: int, lang: str) -> list[str]:
     elif count > 1:
         lines.append(kb.text("whatif_set_scenario", lang, column=_column_name(c, count, lang)))
     lines += _changes_text(c, lang)
+    if all(old == new for old, new in c.changes.values()):
+        return lines  # each setting said that it changes nothing
     gained, lost = _said_once(c.gained, c.after.level), _said_once(c.lost, c.before.level)
-    if not gained and not lost:
-        lines.append(kb.text("whatif_no_criterion_changed", lang))
+    if not gained and not lost:  # the level stays: what may still change is a diagnostic, so say it
+        diagnostics = _diagnostics_changed(c, lang)
+        lines.append(kb.text("whatif_only_diagnostics", lang, level=c.after.level, diagnostics=diagnostics)
+                     if diagnostics else kb.text("whatif_nothing_changed", lang))
     if gained:
         lines.append(kb.text("whatif_gained", lang))
         lines += [f"  + {change_line(kb, x, lang)}" for x in gained]
@@ -226,10 +251,12 @@ def _details(c: Comparison, count: int, lang: str) -> list[str]:
 
 def whatif_text(comparisons: Sequence[Comparison], lang: str = "en") -> str:
     """Before and after side by side (level, diagnostics, readiness), then each scenario's changes and the
-    criteria it makes hold or lapse (the level and the diagnostics are the table's rows, said there once)."""
+    criteria it makes hold or lapse (the level and the diagnostics are the table's rows, said there once; where
+    no criterion changes, the diagnostics raised or dropped are said in words, as the one consequence)."""
     base, kb = comparisons[0].before.profile, comparisons[0].before.model
     name = base.organisation or kb.text("unnamed_organisation", lang)
-    lines = [kb.text("whatif_heading", lang, organisation=name, source=base.source), ""]
+    key = "whatif_heading" if len(comparisons) == 1 else "whatif_heading_many"
+    lines = [kb.text(key, lang, organisation=name, source=base.source), ""]
     lines += _table(comparisons, lang)
     for c in comparisons:
         lines += _details(c, len(comparisons), lang)

@@ -133,8 +133,8 @@ def test_set_and_scenarios_compare_as_columns(runner, write_profile, tmp_path):
                                  "--scenario", str(write_profile(SCENARIO, "s.yaml"))])
     lines = result.output.splitlines()
     assert lines[2].split() == ["before", "with", "your", "changes", "Long-term", "focus"]
-    assert 'The column "with your changes"' in lines
-    assert 'Scenario "Long-term focus" (file ' + str(tmp_path / "s.yaml") + ")" in lines
+    assert "The column “with your changes”" in lines
+    assert "Scenario “Long-term focus” (file " + str(tmp_path / "s.yaml") + ")" in lines
     assert '"--set"' not in result.output
 
 
@@ -193,8 +193,8 @@ def test_the_text_shows_before_and_after_side_by_side(runner, write_profile):
                                  "--set", "internal_alignment=4"])
     lines = result.output.splitlines()
     assert lines[2].split() == ["before", "after"]
-    assert lines[3].split() == ["Level", "2", '"In', "one", "pair", "of", 'hands"', "2", '"In', "one", "pair", "of",
-                                'hands"']
+    assert lines[3].split() == ["Level", "2", "“In", "one", "pair", "of", "hands”", "2", "“In", "one", "pair", "of",
+                                "hands”"]
     stuck = MODEL.diagnostics["stuck_at_level_2"].title("en")
     incomplete = MODEL.diagnostics["incomplete_profile"].title("en")
     assert lines[4].split() == ["Diagnostics", *stuck.split(), *incomplete.split()]  # by title
@@ -212,8 +212,9 @@ def scenario_said(lang: str, fact: str, old: int, new: int) -> str:
     label = summary.inline(words.with_code(MODEL, fact, lang))
     old_said, new_said = words.scale_label(MODEL, old, lang), words.scale_label(MODEL, new, lang)
     if lang == "lt":
-        return f"Kas būtų, jei {label} būtų {new_said} (dabar {old_said})?"
-    return f"What if {label} became {new_said} (now {old_said})?"
+        return (f"Kas būtų, jei teiginys „{words.label(MODEL, fact, lang)}“ ({fact}) būtų įvertintas {new_said} "
+                f"(dabar – {old_said})?")
+    return f"What if {label} were rated {new_said} (now {old_said})?"
 
 
 @pytest.mark.parametrize("lang", ["en", "lt"])
@@ -222,6 +223,59 @@ def test_a_set_names_the_scenario_in_words(runner, lang):
     lines = result.output.splitlines()
     assert scenario_said(lang, "complacency", 2, 5) in lines
     assert "--set" not in result.output
+
+
+BANK = EXAMPLES / "bank_level3.toml"
+ECOMMERCE = EXAMPLES / "ecommerce_level4_fallback_risk.yaml"
+
+
+@pytest.mark.parametrize("lang,said", [
+    ("en", "No criterion of any level would change, so the level would stay 3, but the diagnostic “Risk of falling "
+           "back” would be raised."),
+    ("lt", "Nė vienas lygio kriterijus nepasikeistų, todėl lygis liktų 3, tačiau būtų nustatyta diagnozė „Rizika "
+           "sugrįžti į žemesnį lygį“.")])
+def test_a_change_that_only_raises_a_diagnostic_says_so_in_words(runner, lang, said):
+    lines = runner.invoke(cli, ["whatif", str(BANK), "--set", "complacency=5", "--lang", lang]).output.splitlines()
+    assert lines[-1] == said
+    assert lines[0].startswith("Scenario for " if lang == "en" else "Scenarijus: ")  # one scenario
+
+
+@pytest.mark.parametrize("lang,said", [
+    ("en", "The diagnostic “Risk of falling back” would no longer be raised"),
+    ("lt", "nebebūtų nustatyta diagnozė „Rizika sugrįžti į žemesnį lygį“")])
+def test_a_change_that_only_drops_a_diagnostic_says_so_in_words(runner, lang, said):
+    out = runner.invoke(cli, ["whatif", str(ECOMMERCE), "--set", "complacency=2", "--lang", lang]).output
+    assert said.casefold() in out.casefold() and ("lygis liktų 4" in out or "level would stay 4" in out)
+
+
+@pytest.mark.parametrize("lang,said", [
+    ("en", "Resting on laurels (complacency) is already “fully true”: this setting changes nothing."),
+    ("lt", "Užmigimas ant laurų (complacency) jau dabar – „visiškai tiesa“, todėl šis pakeitimas nieko nekeičia.")])
+def test_a_setting_that_changes_nothing_is_not_said_as_a_change(runner, lang, said):
+    lines = runner.invoke(cli, ["whatif", str(ECOMMERCE), "--set", "complacency=5", "--lang", lang]).output.splitlines()
+    assert lines[-1] == said  # and nothing after it: no "no criterion would change" for a change that is none
+    assert not any("→" in line or line.startswith(("What if", "Kas būtų")) for line in lines)
+
+
+def test_a_setting_that_changes_nothing_is_said_apart_from_the_real_changes(runner):
+    lines = runner.invoke(cli, ["whatif", str(ECOMMERCE), "--set", "complacency=5",
+                                "--set", "touchpoint_data=4"]).output.splitlines()
+    details = lines[lines.index("") + 1:]
+    details = details[details.index("") + 1:]
+    assert details[:2] == [scenario_said("en", "touchpoint_data", 3, 4),
+                           "Resting on laurels (complacency) is already “fully true”: this setting changes nothing."]
+
+
+def test_a_change_with_no_consequence_says_that_nothing_changes(runner):
+    lines = runner.invoke(cli, ["whatif", str(BANK), "--set", "complacency=1"]).output.splitlines()
+    assert lines[-1] == "No criterion of any level and no diagnostic would change."
+
+
+def test_several_scenarios_are_headed_in_the_plural(runner):
+    scenarios = [str(EXAMPLES / "scenarios" / n) for n in ("analytics.yaml", "scorecard.yaml")]
+    result = runner.invoke(cli, ["whatif", str(BANK), "--scenario", scenarios[0], "--scenario", scenarios[1],
+                                 "--lang", "lt"])
+    assert result.output.startswith("Scenarijai: AB Baltijos taupomasis bankas")
 
 
 @pytest.mark.parametrize("lang", ["en", "lt"])
