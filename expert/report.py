@@ -10,13 +10,13 @@ person reads carries a fact code, a rule name or an operator; each article sente
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from branda.expert import summary, svg, words
 from branda.expert.assess import Assessment, Gap
 from branda.expert.atomic import check_writable, write_atomic
-from branda.expert.compare import SENTENCE_FACTS, Comparison, risk_moved, step_sentence, with_current
+from branda.expert.compare import SENTENCE_FACTS, Comparison, compare, risk_moved, step_sentence, with_current
 from branda.expert.consensus import Consensus, consensus, with_disagreement
 from branda.expert.errors import InputError
 from branda.expert.explain import Explanation, explain
@@ -562,9 +562,12 @@ def build(kb: Model, profile: Profile | Sequence[Profile], lang: str = "en", app
     a = r.a
     if previous:
         files = [p.source for p in respondents] or [profile.source]
-        r.history = with_current(kb, previous, a, files)
+        history = with_current(kb, previous, a, files)
+        shown = [replace(m, files=tuple(literal(f) for f in m.files)) for m in history.timeline]  # names from files
+        r.history = compare(kb, shown, history.organisation)
     if peers is not None:
-        r.peers = benchmark(kb, a, peers)
+        b = benchmark(kb, a, peers)
+        r.peers = replace(b, organisation=literal(b.organisation)) if b.organisation else b
     title = r.t("report_title")
     organisation = a.profile.organisation
     subtitle = literal(organisation) if organisation else r.t("unnamed_organisation")

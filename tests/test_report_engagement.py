@@ -252,3 +252,18 @@ def test_the_history_and_peers_report_prints_on_at_most_six_pages(runner, tmp_pa
     first = page_text(out, 1)
     assert SINCE[lang] in first and AMONG[lang].split(":")[0].format(
         count=words.counted(MODEL, 24, "noun_peer_gen", lang)) in first
+
+
+def test_names_from_files_are_shown_as_written_not_as_markup(runner, tmp_path, write_profile):
+    name = "UAB `Ačiū` **Bold** <b>x</b>"
+    facts = dict(load_profile(MODEL, CURRENT).facts)
+    older = write_profile(f"organisation: '{name}'\nfacts: {dict(facts, analytics_use=4)}\n", "older_`a`.yaml")
+    now = write_profile(f"organisation: '{name}'\nfacts: {facts}\n", "now.yaml")
+    survey = tmp_path / "peers.csv"
+    survey.write_text("organisation,customer_focus\nUAB Kita,2\n", encoding="utf-8")
+    page = report(runner, tmp_path, str(now), "--previous", str(older), "--peers", str(survey), suffix="html")
+    assert "<b>x</b>" not in page and "<code>" not in page and "<strong>Bold</strong>" not in page
+    assert page.count(html.escape(name, quote=False)) >= 2  # the subtitle and the peers paragraph
+    assert "older_`a`.yaml" in page  # the undated previous assessment, named by its file
+    text = report(runner, tmp_path, str(now), "--previous", str(older), "--peers", str(survey))
+    assert text.count("UAB `Ačiū` **Bold** &lt;b&gt;x&lt;/b&gt;") >= 2  # backslashes dropped: every mark escaped
