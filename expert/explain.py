@@ -266,8 +266,8 @@ def _unknown_lines(a: Assessment, lang: str, said: Said, shown: list[str]) -> li
     if not a.unknown_facts:
         return ["", kb.text("why_all_known", lang)]
     alone = _alone(a, lang)
-    note = kb.text("why_all_together", lang) if a.decisive_unknowns and not any(alone.values()) else None
-    lines = render.unknown_lines(a, lang, said, shown=shown, detail=alone, note=note)
+    together = bool(a.decisive_unknowns) and not any(alone.values())  # none alone: the heading says so once
+    lines = render.unknown_lines(a, lang, said, shown=shown, detail=alone, together=together)
     if not a.decisive_unknowns:
         lines.append(kb.text("why_no_decisive", lang))
     return lines

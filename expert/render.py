@@ -6,6 +6,8 @@ brackets, where a consultant may want to type it (`--set`). `assess` and `why` s
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from branda.expert import summary, words
@@ -33,13 +35,27 @@ def _unquoted(text: str) -> str:
     return t
 
 
+# a quotation inside a quoted sentence, in any of the marks the sources use
+_INNER = re.compile(r'„([^„“”"]*)“|“([^„“”"]*)”|"([^„“”"]*)"')
+
+
+def _inner_single(text: str, lang: str) -> str:
+    """Quotation marks inside a quote made single (‚…‘ in Lithuanian, ‘…’ otherwise), so no quote holds a
+    quote in the same marks (lt-style 4.6)."""
+    opening, closing = ("‚", "‘") if lang == "lt" else ("‘", "’")
+    return _INNER.sub(lambda m: opening + next(g for g in m.groups() if g is not None) + closing, text)
+
+
 def quoted(model: Model, text: str, lang: str, key: str = "why_quote") -> str:
-    """A sentence of the source in the language's quotation marks (text `key`), its own outer marks dropped.
+    """A sentence of the source in the language's quotation marks (text `key`), its own outer marks dropped
+    and the marks of a quotation inside it made single.
 
     >>> _unquoted("„Ne tik klientai aptarnaujami atmestinai“"), _unquoted("It becomes the “super-strategy”")
     ('Ne tik klientai aptarnaujami atmestinai', 'It becomes the “super-strategy”')
+    >>> _inner_single("Strategija tampa „super-strategija“.", "lt"), _inner_single('It becomes the "x"', "en")
+    ('Strategija tampa ‚super-strategija‘.', 'It becomes the ‘x’')
     """
-    return model.text(key, lang, text=_unquoted(text))
+    return model.text(key, lang, text=_inner_single(_unquoted(text), lang))
 
 
 def answers_text(model: Model, values: Iterable[int], lang: str) -> str:
@@ -58,11 +74,12 @@ def _runs(values: Iterable[int]) -> list[tuple[int, int]]:
     return [(low, high) for low, high in runs]
 
 
-def answers_words(model: Model, values: Iterable[int], lang: str) -> str:
-    """Answers said on the scale: “partly true” or more, “mostly not true” or less, “x” to “y”, or “x”.
+def answers_words(model: Model, values: Iterable[int], lang: str, after_of: bool = True) -> str:
+    """Answers said on the scale: at least “partly true”, at most “mostly not true”, from “x” to “y”, or “x”.
 
-    The words say a run of answers at once, so "3, 4 or 5" is “partly true” or more; several runs are
-    joined with "or". Every answer of the scale is the caller's to say ("whatever the answer").
+    The words say a run of answers at once, so "3, 4 or 5" is at least “partly true”. Several runs, after
+    "an answer of" (`after_of`), read "at most “x”, or of at least “y”,"; otherwise they are joined with "or".
+    Every answer of the scale is the caller's to say ("whatever the answer").
     """
     parts = []
     for low, high in _runs(values):
@@ -75,6 +92,8 @@ def answers_words(model: Model, values: Iterable[int], lang: str) -> str:
         else:
             parts.append(model.text("answers_between", lang, low=words.scale_label(model, low, lang),
                                     high=words.scale_label(model, high, lang)))
+    if after_of and len(parts) > 1:
+        return model.text("answers_runs", lang, first=parts[0], rest=f" {model.text('or', lang)} ".join(parts[1:]))
     return f" {model.text('or', lang)} ".join(parts)
 
 
@@ -105,10 +124,12 @@ class Said:
         return lines
 
     def quote(self, sentence: str) -> list[str]:
-        """The line "Article: “…”" the first time this text quotes `sentence`, else nothing (at most once)."""
-        if not sentence.strip() or sentence in self.quotes:
+        """The line "Article: “…”" the first time this text quotes `sentence`, else nothing (at most once).
+        A part of a sentence already quoted, or a sentence holding a part already quoted, is the same quote."""
+        plain = _plain(sentence)
+        if not plain or any(plain in q or q in plain for q in self.quotes):
             return []
-        self.quotes.add(sentence)
+        self.quotes.add(plain)
         return [self.model.text("article_line", self.lang, quote=quoted(self.model, sentence, self.lang))]
 
     def fact(self, name: str) -> str:
@@ -135,13 +156,14 @@ def level_name(model: Model, level: int, lang: str) -> str:
 
 
 def criteria_count(model: Model, level: int, held: int, lang: str) -> str:
-    """"Level 3 “Super-strategy”: 1 of 8 criteria hold" (or that all of them hold)."""
+    """"Level 3 “Super-strategy”: 1 of 8 criteria holds" (or that all of them hold)."""
     count = len(model.rules.indicators_of(level))
     name = model.level(level).name(lang)
     if held == count:
         return model.text("level_met", lang, level=level, name=name, count=count)
-    return model.text("level_not_met", lang, level=level, name=name, met=held,
-                      count=count, total=words.counted(model, count, "noun_criterion", lang))
+    return model.text("level_not_met", lang, level=level, name=name, met=held, count=count,
+                      total=words.counted(model, count, "noun_criterion", lang),
+                      hold=words.noun(model, held, "verb_hold", lang))
 
 
 def held_line(model: Model, rule: IndicatorRule, facts: Mapping[str, int], lang: str, needs: bool = False) -> str:
@@ -162,13 +184,15 @@ def reached_lines(a: Assessment, lang: str, upto: int | None = None, needs: bool
                   said: Said | None = None) -> list[str]:
     """Each level reached up to `upto` (default: the concluded one), with its criteria that hold, one line each;
     with `said`, the article's sentence that describes the level (and a criterion's own, where it adds one),
-    each sentence once in the text."""
+    each sentence once in the text. At level 1 the opening has said already that every organisation starts
+    there, so the floor's line is left out (its article sentence stays)."""
     kb = a.model
     top = a.level if upto is None else upto
-    lines = ["  " + kb.text("floor", lang, name=kb.level(1).name(lang))]
+    lines = [] if a.level == 1 else ["  " + kb.text("floor", lang, name=kb.level(1).name(lang))]
+    indent = "    " if lines else "  "
     if said is not None:
         floor = next((r for r in kb.rules.steps if r.kind == "floor"), None)
-        lines += ["    " + q for q in (said.quote(floor.cites(lang)) if floor is not None else [])]
+        lines += [indent + q for q in (said.quote(floor.cites(lang)) if floor is not None else [])]
     for n in range(2, top + 1):
         rules, _ = summary.criteria_of(kb, a.profile.facts, n)
         lines.append("  " + criteria_count(kb, n, len(rules), lang))
@@ -198,8 +222,11 @@ def criterion_cite(model: Model, rule: IndicatorRule, lang: str) -> str | None:
     """The rule's own article sentence where it describes what holds at the rule's level, or None where it
     speaks of what is missing: a lower level's sentence (a level-1 symptom such as "…it is only rhetoric"), a
     diagnostic's sign (getting stuck), or a sentence about facts the article describes only at other levels.
-    A criterion that holds is never read out with such a sentence; the level's own sentence is said instead."""
+    A criterion that holds is never read out with such a sentence; the level's own sentence is said instead.
+    Nor is a sentence that only restates the criterion's title ("Work often follows prepared processes…")."""
     cite = rule.cites(lang)
+    if _restates(cite, rule.title(lang)):
+        return None
     symptoms = {model.level(n).source(lang) for n in model.rules.levels if n < rule.level}
     symptoms |= {d.cites(lang) for d in model.rules.diagnostics}
     symptoms |= {d.source(lang) for d in model.diagnostics.values()}
@@ -213,6 +240,13 @@ def criterion_cite(model: Model, rule: IndicatorRule, lang: str) -> str | None:
 
 def _plain(sentence: str) -> str:
     return sentence.strip().strip("„“”\"").strip().rstrip(".").casefold()
+
+
+def _restates(cite: str, title: str) -> bool:
+    """Whether an article sentence says no more than a title: one contains the other, or they read nearly the
+    same (difflib's ratio at least 0.8 on the plain, lower-case words)."""
+    x, y = (" ".join(re.findall(r"\w+", t.casefold())) for t in (cite, title))
+    return bool(x and y) and (x in y or y in x or difflib.SequenceMatcher(None, x, y).ratio() >= 0.8)
 
 
 def missing_lines(a: Assessment, level: int, gaps: Sequence[Gap], lang: str, said: Said) -> list[str]:
@@ -297,28 +331,32 @@ def advice_line(model: Model, code: str, lang: str) -> str:
 
 
 def unknown_lines(a: Assessment, lang: str, said: Said, shown: Iterable[str] = (),
-                  detail: Mapping[str, list[str]] | None = None, note: str | None = None) -> list[str]:
+                  detail: Mapping[str, list[str]] | None = None, together: bool = False) -> list[str]:
     """The unanswered questions, each once: those that could change the result (with the answers that would),
-    then the rest in one line. Facts in `shown` (an unmet condition above) are not said again."""
+    then the rest in one line. Facts in `shown` (an unmet condition above) are not said again. `together`:
+    no answer changes the result on its own (why knows), so the heading says they could together and each
+    line which answers matter."""
     kb = a.model
     skip = set(shown)
     decisive = {n: v for n, v in a.decisive_unknowns.items() if n not in skip}
     rest = [n for n in a.unknown_facts if n not in a.decisive_unknowns and n not in skip]
     lines: list[str] = []
     if decisive:
-        heading = kb.text("unknowns_heading_more" if skip & set(a.decisive_unknowns) else "unknowns_heading", lang)
+        key = "unknowns_heading_together" if together else "unknowns_heading"
+        heading = kb.text(key + "_more" if skip & set(a.decisive_unknowns) else key, lang)
         if kb.incomplete is not None:
             heading = kb.text("titled_heading", lang, title=kb.diagnostics[kb.incomplete].title(lang), heading=heading)
         lines += ["", heading]
         for name, values in decisive.items():
             fact = said.fact(name)
             if every_answer(kb, values):
-                lines.append("  - " + kb.text("could_change_any", lang, fact=fact))
+                lines.append("  - " + kb.text("matters_any" if together else "could_change_any", lang, fact=fact))
+            elif together:
+                lines.append("  - " + kb.text("matters_if", lang, fact=fact,
+                                              values=answers_words(kb, values, lang, after_of=False)))
             else:
                 lines.append("  - " + kb.text("could_change", lang, fact=fact, values=answers_words(kb, values, lang)))
             lines += ["      " + extra for extra in (detail or {}).get(name, [])]
-        if note is not None:
-            lines.append("  " + note)
         if kb.incomplete is not None:
             lines.append("  " + advice_line(kb, kb.incomplete, lang))
     if rest:

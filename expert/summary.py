@@ -29,10 +29,19 @@ def joined(model: Model, items: Iterable[str], lang: str) -> str:
 
 
 def facts_said(model: Model, facts: Mapping[str, int | None], lang: str) -> str:
-    """Facts with their answers in words: "chasing quick results is “fully true”"."""
-    return joined(model, (model.text("fact_said", lang, label=inline(words.label(model, name, lang)),
-                                     value=words.value_words(model, value, lang))
-                          for name, value in facts.items()), lang)
+    """Facts with their answers in words: "chasing quick results – “fully true”"; two of them joined with
+    "while" ("a – “x”, while b – “y”"), as "and" between two facts that each contain one would be ambiguous."""
+    said = [model.text("fact_said", lang, label=inline(words.label(model, name, lang)),
+                       value=words.value_words(model, value, lang)) for name, value in facts.items()]
+    if len(said) == 2:
+        return f"{said[0]}{model.text('while', lang)} {said[1]}"
+    return joined(model, said, lang)
+
+
+def levels_said(model: Model, levels: list[int], lang: str) -> str:
+    """Levels as a sentence names them: "level 2", "levels 2 and 3" ("2 lygio", "2 ir 3 lygio")."""
+    return model.text("levels_one" if len(levels) == 1 else "levels_many", lang,
+                      levels=joined(model, (str(n) for n in levels), lang))
 
 
 def labels_said(model: Model, names: Iterable[str], lang: str) -> str:
@@ -68,8 +77,9 @@ def meaning(a: Assessment, lang: str) -> str:
         n = a.level + 1
         noun = "noun_criterion"
         key = "meaning_next_some" if held else "meaning_next_one" if total == 1 else "meaning_next_none"
-        parts.append(kb.text(key, lang, level=n,
-                             name=kb.level(n).name(lang), held=held, total=words.counted(kb, total, noun, lang), total_n=total))
+        parts.append(kb.text(key, lang, level=n, name=kb.level(n).name(lang), held=held,
+                             total=words.counted(kb, total, noun, lang), total_n=total,
+                             hold=words.noun(kb, held, "verb_hold", lang)))
     return " ".join(parts)
 
 
@@ -81,6 +91,14 @@ def provisional(a: Assessment, lang: str) -> str | None:
         if d.code == kb.incomplete:
             return diagnostic_sentence(a, d, lang)
     return None
+
+
+def _uneven(a: Assessment, level: int) -> tuple[int, int, list[int]]:
+    """For an uneven profile: how many of `level`'s criteria hold, of how many, and the levels between the
+    concluded one and `level` whose criteria do not all hold (the missing foundations)."""
+    held, missing = criteria_of(a.model, a.profile.facts, level)
+    lower = [n for n in range(a.level + 1, level) if criteria_of(a.model, a.profile.facts, n)[1]]
+    return len(held), len(held) + len(missing), lower
 
 
 def _level_of(a: Assessment, d: Diagnostic) -> int:
@@ -100,6 +118,16 @@ def diagnostic_sentence(a: Assessment, d: Diagnostic, lang: str) -> str:
     noun = "noun_question_acc" if lang == "lt" else "noun_question"
     # a few facts are named in the sentence ({labels}: " (a, b and c)"); more are left to the detail
     labels = f" ({labels_said(kb, names, lang)})" if 0 < len(names) <= 4 else ""
+    count = words.counted(kb, len(names), noun, lang)
+    unanswered = len(a.unknown_facts)
+    if d.code == kb.incomplete and unanswered > len(names):  # say both counts, so they agree with the lists
+        return kb.text("provisional_some", lang, unanswered=words.counted(kb, unanswered, noun, lang),
+                       count=len(names), labels=labels)
+    # the only fact of a sentence that names it already (resting on laurels) is said by its answer alone
+    rated = (kb.text("rated", lang, value=words.value_words(kb, next(iter(d.facts.values())), lang))
+             if len(d.facts) == 1 else facts_said(kb, d.facts, lang))
+    held, total, lower = _uneven(a, level) if level > a.level else (0, 0, [])
     return info.summary(lang).format(
-        facts=facts_said(kb, d.facts, lang), labels=labels, level=level,
-        name=kb.level(level).name(lang), count=words.counted(kb, len(names), noun, lang))
+        facts=facts_said(kb, d.facts, lang), labels=labels, level=level, rated=rated,
+        name=kb.level(level).name(lang), count=count, held=held, total=total,
+        hold=words.noun(kb, held, "verb_hold", lang), missing=levels_said(kb, lower, lang))
