@@ -85,7 +85,7 @@ class Plan:
     minimal_changes: tuple[ChangeSet, ...]
     steps: tuple[Step, ...]
     current_risks: tuple[tuple[Trigger, int | None], ...] = ()  # fall-back triggers that already hold
-
+    verified: tuple[int, ...] = ()  # the level the engine concluded for each change set
 
     @property
     def start(self) -> int:
@@ -146,12 +146,13 @@ def minimal_change_sets(rules: RuleBase, facts: Mapping[str, int], target: int) 
     return tuple(sorted(kept, key=ChangeSet.sort_key)[:MAX_ALTERNATIVES])
 
 
-def verify(sess: Session, facts: Mapping[str, int], change_set: ChangeSet, target: int) -> None:
-    """Run the experta engine on the changed facts; anything short of `target` is an internal error."""
+def verify(sess: Session, facts: Mapping[str, int], change_set: ChangeSet, target: int) -> int:
+    """Run the experta engine on the changed facts: the level it concludes; short of `target` is an internal error."""
     level = sess.run({**facts, **change_set.as_facts()}).level
     if level < target:
         shown = ", ".join(f"{c.fact}={c.new}" for c in change_set.changes)
         raise PlanError(f"the change set {{{shown}}} should reach level {target}, the engine concluded {level}")
+    return level
 
 
 def _step(model: Model, sess: Session, facts: Mapping[str, int], start: int) -> Step:
@@ -179,10 +180,9 @@ def make_plan(model: Model, profile: Profile, target: int | None = None) -> Plan
     sets = minimal_change_sets(sess.rules, facts, target)
     if not sets:
         raise PlanError(f"the rule conditions of levels 2-{target} cannot all hold together")
-    for change_set in sets:
-        verify(sess, facts, change_set, target)
+    verified = tuple(verify(sess, facts, change_set, target) for change_set in sets)
     path = tuple(range(baseline.level, target + 1))
-    return Plan(baseline, target, path, sets, tuple(_step(model, sess, facts, n) for n in path[:-1]), held)
+    return Plan(baseline, target, path, sets, tuple(_step(model, sess, facts, n) for n in path[:-1]), held, verified)
 
 
 def _level(kb: Model, n: int, lang: str) -> str:
@@ -272,14 +272,18 @@ class _Roadmap:
 
 
 def _change_sets_text(r: _Roadmap) -> list[str]:
-    """The smallest change: one line saying how many facts move (each is listed under its step), or, where the
-    alternatives change different facts, every alternative in full."""
+    """The smallest change: one line saying how many answers must change and how many questions be answered
+    first (each is listed under its step), or, where the alternatives change different facts, every
+    alternative in full."""
     plan, kb, lang = r.plan, r.kb, r.lang
     sets = plan.minimal_changes
     if len({frozenset(c.fact for c in s.changes) for s in sets}) == 1:
-        n = len(sets[0].changes)
-        return [r.t("plan_changes", level=plan.target, changed=words.noun(kb, n, "plan_changed", lang),
-                    facts=words.counted(kb, n, "noun_fact", lang))]
+        unknown = sum(c.old is None for c in sets[0].changes)
+        known = len(sets[0].changes) - unknown
+        parts = [r.t(key, count=words.counted(kb, n, noun, lang)) for key, noun, n in (
+            ("plan_answers_to_change", "plan_noun_answer_acc", known),
+            ("plan_questions_to_answer", "noun_question_acc", unknown)) if n]
+        return [r.t("plan_changes", level=plan.target, what=summary.joined(kb, parts, lang))]
     lines = [r.t("plan_changes_many", level=plan.target, count=len(sets))]
     for i, s in enumerate(sets, 1):
         lines.append("  " + r.t("plan_alternative", number=i, count=len(s.changes), movement=s.movement))
@@ -370,11 +374,10 @@ def _step_text(r: _Roadmap, step: Step, number: int) -> list[str]:
         lines += _requires_text(r, step, number) + _actions_text(r, step)
     for trigger, value in step.risks:
         lines += _risk_text(r, trigger, value)
-    if step.milestone:
+    if step.milestone:  # its sentence says the level itself ("Once level 3 is reached, …")
         text = step.milestone.text(r.lang)
         cites = step.milestone.cites(r.lang)
-        lines += ["  " + r.t("plan_milestone", level=step.end),
-                  "    " + text + ("" if _echoes(text, cites) else r.article(cites))]
+        lines.append("  " + text + ("" if _echoes(text, cites) else r.article(cites)))
     return lines
 
 
@@ -386,11 +389,13 @@ def _echoes(text: str, quote: str) -> bool:
 
 
 def _now_text(r: _Roadmap) -> list[str]:
-    """Where the organisation stands: its level, its diagnostics by title, "provisional", a risk already held."""
+    """Where the organisation stands: its level, its diagnostics by title (quoted, so that a title after the
+    colon keeps its capital), "provisional", a risk already held."""
     a, kb = r.plan.baseline, r.kb
-    titles = [kb.diagnostics[d.code].title(r.lang) for d in a.diagnostics if d.code != kb.incomplete]
+    titles = [r.t("plan_title", title=kb.diagnostics[d.code].title(r.lang))
+              for d in a.diagnostics if d.code != kb.incomplete]
     lines = [r.t("plan_where", current=_level_is(kb, r.plan.start, r.lang),
-                 diagnostics="; ".join(titles) if titles else r.t("plan_no_diagnostics"))]
+                 diagnostics=", ".join(titles) if titles else r.t("plan_no_diagnostics"))]
     provisional = summary.provisional(a, r.lang)
     if provisional:
         lines.append(provisional)
@@ -416,9 +421,11 @@ def plan_text(plan: Plan, lang: str = "en") -> str:
     lines.append(r.t("plan_path", path=" → ".join(map(str, plan.path))))
     lines.append("")
     lines += _change_sets_text(r)
-    lines.append(r.t("plan_verified", level=plan.target))
+    exact = set(plan.verified) <= {plan.target}  # no set reaches beyond the target (never beyond the top)
+    lines.append(r.t("plan_verified" if exact else "plan_verified_above", level=plan.target))
     for i, step in enumerate(plan.steps, 1):
         lines += _step_text(r, step, i)
     lapse = kb.transitions.lapse
-    lines += ["", r.t("plan_keep"), "  " + lapse.advice(lang) + r.article(lapse.cites(lang))]
+    quote = "" if r.advised else r.article(lapse.cites(lang))  # the risk's advice above says it already
+    lines += ["", r.t("plan_keep"), "  " + lapse.advice(lang) + quote]
     return "\n".join(lines)

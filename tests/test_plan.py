@@ -14,7 +14,7 @@ from itertools import combinations, product
 
 import networkx as nx
 import pytest
-from conftest import EXAMPLE_FILES, MODEL, ROOT, assert_golden
+from conftest import EXAMPLE_FILES, EXAMPLES, MODEL, ROOT, assert_golden
 from conftest import STUCK_AT_LEVEL_2 as LEVEL_2
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -215,7 +215,7 @@ def test_plan_minimal_changes_reach_the_target_through_whatif(runner, monkeypatc
 def test_a_target_already_reached_says_so_and_exits_0(runner, write_profile):
     result = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2)), "--target", "2"])
     assert result.exit_code == 0
-    assert result.output == ("UAB Bandymas is at level 2 \"In one pair of hands\", so the target, level 2, is "
+    assert result.output == ("UAB Bandymas is at level 2 “In one pair of hands”, so the target, level 2, is "
                              "already reached: there is nothing to plan. Without --target, branda plan shows the way "
                              "to the next level.\n")
     data = plan_json(runner, str(write_profile(LEVEL_2)), "--target", "1")
@@ -230,7 +230,7 @@ def test_at_level_5_there_is_nothing_above_to_plan_for(runner, write_profile):
     profile = write_profile("facts:\n" + "".join(f"  {k}: {v}\n" for k, v in facts.items()))
     result = runner.invoke(cli, ["plan", str(profile), "--lang", "lt"])
     assert result.exit_code == 0
-    assert "aukščiausias modelio lygis" in result.output
+    assert "– aukščiausias modelio lygis, todėl aukštesnio lygio planuoti nėra ko." in result.output
 
 
 @pytest.mark.parametrize("target", [str(TOP + 1), "0", "-1", "three", "2.5", "٣"])
@@ -258,8 +258,8 @@ def test_plan_reports_bad_input_in_one_line(runner, write_profile):
 def test_the_roadmap_reads_in_english(runner, write_profile):
     out = runner.invoke(cli, ["plan", str(write_profile(LEVEL_2))]).output
     lines = out.splitlines()
-    assert lines[0] == 'Roadmap for UAB Bandymas: from level 2 "In one pair of hands" to level 3 "Super-strategy"'
-    assert lines[2].startswith("The result is provisional: the answers to ")  # unanswered questions, counted
+    assert lines[0] == "Roadmap for UAB Bandymas: from level 2 “In one pair of hands” to level 3 “Super-strategy”"
+    assert lines[2].startswith("The result is provisional: ")  # unanswered questions, counted (summary.provisional)
     assert lines[3] == "Path: 2 → 3"
     assert ("        Chasing quick results (quick_wins_focus): now “fully true”, needs at most “partly true”"
             in lines)
@@ -281,7 +281,9 @@ def test_the_roadmap_reads_in_lithuanian(runner, write_profile):
     assert "    2 etapas – remiasi ankstesniais:" in lines
     assert "  Ko reikia (sąlygų pagal taisykles: 9):" in lines
     assert "Kaip išlaikyti pasiektą lygį" in lines
-    assert "  Pasiekus 3 lygį" in lines  # the milestone's heading, its text on the next line
+    # the milestone says the level itself, with no heading of its own (lt-style.md: "Pasiekus {level} lygį, …")
+    assert "  Pasiekus 3 lygį, organizacija pasirengusi diegti vientisą klientų patirties valdymo sistemą." in lines
+    assert "  Ką daryti ir kokia eile:" in lines
     assert ("  Pasiekę 3 lygį, stebėkite rizikos veiksnį „Užmigimas ant laurų“ (complacency): jei įvertinimas būtų "
             "bent „greičiau tiesa“, išaugtų rizika smuktelėti žemyn (dabar „greičiau netiesa“).") in lines
     for wrong in ("banga", "Kas turi tapti tiesa", "Tai jau tiesa", "taisyklių varikliu", "Pasiekus:",
@@ -289,17 +291,71 @@ def test_the_roadmap_reads_in_lithuanian(runner, write_profile):
         assert wrong not in out
 
 
-@pytest.mark.parametrize("count,expected", [(1, "keičiamas 1 faktas"), (3, "keičiami 3 faktai"),
-                                            (9, "keičiami 9 faktai"), (10, "keičiama 10 faktų")])
-def test_the_count_of_facts_to_change_agrees_in_lithuanian(runner, write_profile, count, expected):
+@pytest.mark.parametrize("count,expected", [(1, "reikia pakeisti 1 atsakymą"), (3, "reikia pakeisti 3 atsakymus"),
+                                            (9, "reikia pakeisti 9 atsakymus"), (10, "reikia pakeisti 10 atsakymų")])
+def test_the_count_of_answers_to_change_agrees_in_lithuanian(runner, write_profile, count, expected):
     facts = {fact: candidate_values(conds, None)[0] for fact, conds in conditions_up_to(TOP - 1).items()}
     for fact in list(facts)[:count]:  # these fall one step short of what level TOP - 1 needs
         cond = conditions_up_to(TOP - 1)[fact][0]
         facts[fact] = cond.threshold - 1 if cond.op == ">=" else cond.threshold + 1
     profile = write_profile("facts:\n" + "".join(f"  {k}: {v}\n" for k, v in facts.items()))
     lines = runner.invoke(cli, ["plan", str(profile), "--target", str(TOP - 1), "--lang", "lt"]).output.splitlines()
-    assert f"Mažiausias pokytis, kurio pakanka {TOP - 1} lygiui pasiekti: {expected}, kiekvienas aprašytas " \
-           "prie savo žingsnio toliau." in lines
+    assert f"Mažiausias pokytis, kurio pakanka {TOP - 1} lygiui pasiekti: {expected} (žr. toliau)." in lines
+
+
+@pytest.mark.parametrize("lang,said", [
+    ("en", "The smallest change that reaches level 2: 1 answer to change and 2 questions to answer (see the steps "
+           "below)."),
+    ("lt", "Mažiausias pokytis, kurio pakanka 2 lygiui pasiekti: reikia pakeisti 1 atsakymą ir atsakyti į 2 "
+           "klausimus (žr. toliau).")])
+def test_unanswered_facts_are_questions_to_answer_not_answers_to_change(runner, write_profile, lang, said):
+    profile = write_profile("facts:\n  customer_focus: 2\n  cx_ownership: 4\n  process_standardisation: 3\n"
+                            "  collaboration: 3\n")
+    assert said in runner.invoke(cli, ["plan", str(profile), "--lang", lang]).output.splitlines()
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+@pytest.mark.parametrize("example", ["ecommerce_level4_fallback_risk.yaml", "telecom_level4.yaml"])
+def test_a_plan_to_the_top_level_says_it_concludes_that_level_not_one_above(runner, example, lang):
+    out = runner.invoke(cli, ["plan", str(EXAMPLES / example), "--lang", lang]).output
+    said = {"en": "with these changes the assessment concludes level 5.",
+            "lt": "pritaikius šiuos pokyčius, nustatomas 5 lygis."}[lang]
+    assert said in out and "or above" not in out and "aukštesnis" not in out
+
+
+def test_a_plan_whose_change_reaches_beyond_its_target_says_or_above(runner, write_profile):
+    # level 3's own criteria already hold, so the changes that reach level 2 reach level 3 as well
+    facts = {fact: candidate_values(conds, None)[0] for fact, conds in conditions_up_to(3).items()}
+    facts["cx_ownership"] = 1
+    profile = write_profile("facts:\n" + "".join(f"  {k}: {v}\n" for k, v in facts.items()))
+    out = runner.invoke(cli, ["plan", str(profile), "--target", "2"]).output
+    assert "with these changes the assessment concludes level 2 or above." in out
+
+
+@pytest.mark.parametrize("lang,said", [
+    ("en", "Where it stands: level 2 “In one pair of hands”. Diagnostics: “Stuck at level 2”, “Not yet ready for a "
+           "customer-experience management system”."),
+    ("lt", "Dabartinė padėtis: 2 lygis „Vienose rankose“. Diagnozės: „Užstrigta antrame lygyje“, „Dar nepasirengta "
+           "klientų patirties valdymo sistemai“.")])
+def test_the_diagnostics_after_the_colon_are_quoted_titles(runner, lang, said):
+    lines = runner.invoke(cli, ["plan", str(EXAMPLES / "retailer_stuck_level2.yaml"), "--lang", lang]).output
+    assert said in lines.splitlines()
+
+
+@pytest.mark.parametrize("lang", ["en", "lt"])
+def test_the_risk_advised_above_is_not_quoted_again_in_the_closing_section(runner, lang):
+    lines = runner.invoke(cli, ["plan", str(EXAMPLES / "ecommerce_level4_fallback_risk.yaml"), "--lang", lang]
+                          ).output.splitlines()
+    lapse = MODEL.transitions.lapse
+    assert lines[-1] == "  " + lapse.advice(lang)  # only the advice: the risk was advised at the top
+    assert sum(MODEL.transitions.risk.advice(lang) in line for line in lines) == 1
+
+
+def test_a_plan_with_no_risk_on_the_way_quotes_the_article_on_keeping_the_level(runner, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    lines = runner.invoke(cli, ["plan", "examples/logistics_level1.yaml"]).output.splitlines()
+    lapse = MODEL.transitions.lapse
+    assert lines[-1] == f"  {lapse.advice('en')} Article: “{lapse.cites('en')}”"
 
 
 @pytest.mark.parametrize("lang", ["en", "lt"])
@@ -377,7 +433,7 @@ def test_a_fact_two_levels_need_is_said_at_the_first_with_what_the_later_one_nee
     said = [line for line in lines if f"({'process_standardisation'})" in line]
     assert len(said) == 1 and said[0].endswith("needs at least “partly true” (and at least “mostly true” for level 3)")
     assert label in said[0]
-    step_2 = lines.index('Step 2 of 2: from level 2 to level 3 "Super-strategy"')
+    step_2 = lines.index("Step 2 of 2: from level 2 to level 3 “Super-strategy”")
     criterion = RULES.rule("ind_processes_defined").title("en")
     at = lines.index(f"    - {criterion}", step_2)
     assert lines[at + 1] == "        the change it needs is set out in step 1"
@@ -421,5 +477,5 @@ def test_alternatives_that_change_different_facts_are_each_listed_and_the_steps_
     profile = write_profile("facts:\n" + "".join(f"  {k}: {v}\n" for k, v in facts.items()))
     out = runner.invoke(cli, ["plan", str(profile)]).output
     assert "(alternatives: 2; any one is enough):" in out
-    assert "  Alternative 2 (facts: 2, steps on the scale: 5):" in out
+    assert "  Alternative 2 (answers: 2, steps on the scale: 5):" in out
     assert "        the alternatives above set out the change it needs" in out
