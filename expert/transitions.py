@@ -220,23 +220,23 @@ def _node_lines(model: Model, n: int, data: dict[str, Any], lang: str) -> tuple[
     return wrapped(f"{n}  {data['name']}"), risk
 
 
-def _edge_items(model: Model, data: dict[str, Any], lang: str) -> tuple[str, list[str]]:
+def _edge_items(model: Model, start: int, end: int, data: dict[str, Any], lang: str) -> tuple[str, list[str]]:
     """An edge's label in words: its heading, and what a move needs or what makes a level fall back."""
     if data["kind"] == "forward":
         return (model.text("graph_edge_forward", lang),
                 [model.text("graph_need", lang, fact=r["label"], needs=r["words"]) for r in data["requires"]])
-    return model.text("graph_edge_fallback", lang), [t["words"] for t in data["triggers"]]
+    return model.text("graph_edge_fallback", lang, start=start, end=end), [t["words"] for t in data["triggers"]]
 
 
-def _edge_lines(model: Model, data: dict[str, Any], lang: str) -> list[str]:
+def _edge_lines(model: Model, start: int, end: int, data: dict[str, Any], lang: str) -> list[str]:
     """A picture's edge label as wrapped lines: the heading, then one bullet per item."""
-    heading, items = _edge_items(model, data, lang)
-    return [heading, *_bullets(items)]
+    heading, items = _edge_items(model, start, end, data, lang)
+    return [*wrapped(heading), *_bullets(items)]
 
 
-def _edge_label(model: Model, data: dict[str, Any], lang: str) -> str:
+def _edge_label(model: Model, start: int, end: int, data: dict[str, Any], lang: str) -> str:
     """An edge's label on one line (GraphML)."""
-    heading, items = _edge_items(model, data, lang)
+    heading, items = _edge_items(model, start, end, data, lang)
     return f"{heading} {'; '.join(items)}"
 
 
@@ -248,8 +248,8 @@ def _scalar_copy(model: Model, g: nx.DiGraph, lang: str) -> nx.DiGraph:
         data["risks"] = "; ".join(f"{t['condition']} [{t['rule']}]" for t in risks)
         data["risk_stressed"] = any(t["stressed"] for t in risks)
         data["risk_words"] = joined(model, (t["words"] for t in risks), lang)
-    for _, _, data in flat.edges(data=True):
-        data["label"] = _edge_label(model, data, lang)
+    for start, end, data in flat.edges(data=True):
+        data["label"] = _edge_label(model, start, end, data, lang)
         if data["kind"] == "forward":
             data["requires"] = "; ".join(f"{r['fact']} {r['needed']} [{r['rule']}]" for r in data["requires"])
             data["actions"] = " | ".join(f"{a['wave']}. {a['text']}" for a in data["actions"])
@@ -286,7 +286,7 @@ def graph_dot(model: Model, lang: str = "en") -> str:
     for u, v, d in g.edges(data=True):
         style = "solid" if d["kind"] == "forward" else "dashed"
         ports = "" if d["kind"] == "forward" else ", tailport=e, headport=e"  # fall-backs on the right
-        label = _dot_label([], [f"    {line}" for line in _edge_lines(model, d, lang)])  # clear of the line
+        label = _dot_label([], [f"    {line}" for line in _edge_lines(model, u, v, d, lang)])  # clear of the line
         lines.append(f"  {u} -> {v} [label={label}, style={style}{ports}];")
     return "\n".join([*lines, "}"])
 
@@ -304,7 +304,7 @@ def graph_mermaid(model: Model, lang: str = "en") -> str:
               for name, risk in [_node_lines(model, n, d, lang)]]
     for u, v, d in g.edges(data=True):
         arrow = "-->" if d["kind"] == "forward" else "-.->"
-        lines.append(f"  L{u} {arrow}|{quote(_edge_lines(model, d, lang))}| L{v}")
+        lines.append(f"  L{u} {arrow}|{quote(_edge_lines(model, u, v, d, lang))}| L{v}")
     risky = [n for n, d in g.nodes(data=True) if d["risks"]]
     stressed = [n for n in risky if _stressed(model, n)]
     if risky:
@@ -340,7 +340,8 @@ def _risk_text(model: Model, lang: str) -> list[str]:
 
 def graph_text(model: Model, lang: str = "en") -> str:
     """The graph for people: the levels with the risk marked, each move up with what it needs (in words) and
-    the actions in waves, what makes each level fall back, and the capabilities' prerequisite waves."""
+    the actions in waves, what makes each level fall back, and the order of the capabilities across the model
+    (numbered, not in waves: a wave is a step within one move)."""
     import networkx as nx
 
     kb, tr, _t = model, model.transitions, model.text
@@ -374,10 +375,10 @@ def graph_text(model: Model, lang: str = "en") -> str:
         lines += [f"    - {t['words']}" for t in g.edges[n, n - 1]["triggers"]]
     generations = list(nx.topological_generations(prerequisite_dag(model)))
     if generations:
-        lines += ["", _t("graph_prerequisites", lang)]
+        lines += ["", _t("graph_order", lang)]
     for i, generation in enumerate(generations, 1):
         names = [tr.capabilities[c].name(lang) for c in sorted(generation, key=list(tr.capabilities).index)]
-        lines.append("  " + _t("graph_wave", lang, wave=i, items=joined(model, names, lang)))
+        lines.append("  " + _t("graph_order_item", lang, number=i, items=joined(model, names, lang)))
     return "\n".join(lines)
 
 

@@ -243,13 +243,16 @@ def test_graph_prints_a_summary_for_people_by_default(runner):
     result = runner.invoke(cli, ["graph"])
     assert result.exit_code == 0
     out = result.output
-    assert out.startswith("The transition graph of “Five levels of customer-service maturity”\n")
+    assert out.startswith("The model “Five levels of customer-service maturity”: its levels and the moves between "
+                          "them\n")
+    assert "graph" not in out.lower()  # a maths word: the client reads levels and moves
     assert "\n5 levels\n  1 Low organisational maturity\n  2 In one pair of hands\n  3 Super-strategy · risk\n" \
            "  4 Towards analysis · risk, above all at this level\n  5 Better than customers expect · risk\n" in out
     assert "Risk of falling back at levels 3, 4 and 5 (the assessment gives a warning, but the level is kept), if:\n" \
            "  - Resting on laurels: the answer rises to “mostly true”\nIt matters most at level 4." in out
     assert '  3 → 4 “Towards analysis” needs:\n    - Quantitative goals (quantitative_goals): at least “mostly true”\n' in out
-    assert "  4 → 3 “Super-strategy” if:\n    - Quantitative goals: the answer falls to “partly true”\n" in out
+    assert ("  4 → 3 “Super-strategy”, if any condition of level 4 lapses:\n"
+            "    - Quantitative goals: the answer falls to “partly true”\n") in out
     assert "    - Chasing quick results: the answer rises to “mostly true”\n" in out
 
 
@@ -265,12 +268,35 @@ def test_the_graph_text_says_conditions_in_words_and_each_code_once(runner, lang
 
 def test_graph_speaks_lithuanian(runner):
     out = runner.invoke(cli, ["graph", "--lang", "lt"]).output
-    assert out.startswith("Modelio „Penki klientų aptarnavimo brandos lygiai“ perėjimų grafas\n")
+    assert out.startswith("Modelis „Penki klientų aptarnavimo brandos lygiai“: lygiai ir perėjimai tarp jų\n")
     assert "  1 → 2 „Vienose rankose“. Ko reikia:\n" in out
-    assert "  3 → 2 „Vienose rankose“, jei:\n" in out
+    assert "  3 → 2 „Vienose rankose“, jei nustoja galioti bet kuri 3 lygio sąlyga:\n" in out
     assert "    - Greitų rezultatų siekimas: atsakymas pakyla iki „greičiau tiesa“\n" in out
     assert "      1 etapas:\n" in out and "banga" not in out
-    assert "Gebėjimų prielaidos" in out
+    assert "\nGebėjimų eilė visame modelyje (tai, kuo gebėjimas remiasi, eina prieš jį)\n  1. " in out
+    assert "prielaid" not in out and "grafas" not in out
+
+
+@pytest.mark.parametrize("lang,heading,wave", [("en", "Order of capabilities across the model", "Wave "),
+                                               ("lt", "Gebėjimų eilė visame modelyje", " etapas")])
+def test_a_wave_numbers_the_actions_of_one_move_and_the_models_order_is_numbered_apart(runner, lang, heading, wave):
+    out = runner.invoke(cli, ["graph", "--lang", lang]).output
+    moves, order = out.split("\n" + heading)
+    generations = list(nx.topological_generations(prerequisite_dag(MODEL)))
+    numbered = [line for line in order.splitlines()[1:] if line]
+    assert [line.split(".")[0].strip() for line in numbered] == [str(i) for i in range(1, len(generations) + 1)]
+    assert wave not in order  # waves (etapai) are said only inside a move
+    assert f"      1{wave}:" in moves or f"      {wave.strip()} 1:" in moves
+
+
+@pytest.mark.parametrize("fmt", ["dot", "mermaid"])
+@pytest.mark.parametrize("lang,said", [
+    ("en", "If any condition of level 5 lapses, the organisation falls back to level 4:"),
+    ("lt", "Jei nustoja galioti bet kuri 5 lygio sąlyga, grįžtama į 4 lygį:")])
+def test_a_fall_back_arrow_says_that_any_lapsed_condition_is_enough(runner, fmt, lang, said):
+    out = runner.invoke(cli, ["graph", "--format", fmt, "--lang", lang]).output
+    edge = next(line for line in out.splitlines() if re.search(r"\bL5 -\.->|\b5 -> 4", line))
+    assert said in re.sub(r"\\l {4}|<br/>", " ", edge), edge  # the label's lines joined
 
 
 def test_graph_json_is_networkx_node_link_data_with_integer_levels(runner):

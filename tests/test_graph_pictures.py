@@ -83,11 +83,12 @@ def test_why_dot_says_facts_and_conditions_in_words(runner, lang):
 
 def test_the_tiny_models_graph_says_three_levels_and_its_name(runner):
     out = runner.invoke(cli, ["--model", str(TINY_DIR), "graph"]).output
-    assert out.startswith("The transition graph of “Tiny team-practice model”\n")
+    assert out.startswith("The model “Tiny team-practice model”: its levels and the moves between them\n")
     assert "\n3 levels\n  1 Ad hoc\n  2 Repeatable\n  3 Measured · risk\n" in out
     assert "five" not in out.lower() and "customer" not in out.lower() and "above all" not in out
     assert "matters most" not in out  # the risk is on one level only: nothing to stress it against
-    assert "  3 → 2 “Repeatable” if:\n    - Metrics used: the answer falls to “sometimes”\n" in out
+    assert ("  3 → 2 “Repeatable”, if any condition of level 3 lapses:\n"
+            "    - Metrics used: the answer falls to “sometimes”\n") in out
 
 
 @pytest.mark.parametrize("fmt", ["text", "dot", "mermaid"])
