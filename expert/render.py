@@ -177,7 +177,7 @@ def held_line(model: Model, rule: IndicatorRule, facts: Mapping[str, int], lang:
                                    needed=words.needs_words(model, c.needed, lang)))
         else:
             said.append(model.text("fact_said", lang, label=label, value=value))
-    return model.text("criterion_line", lang, title=rule.title(lang), facts=summary.joined(model, said, lang))
+    return model.text("criterion_line", lang, title=rule.title(lang), facts=summary.answers_joined(model, said, lang))
 
 
 def reached_lines(a: Assessment, lang: str, upto: int | None = None, needs: bool = False,

@@ -31,8 +31,13 @@ def joined(model: Model, items: Iterable[str], lang: str) -> str:
 def facts_said(model: Model, facts: Mapping[str, int | None], lang: str) -> str:
     """Facts with their answers in words: "chasing quick results – “fully true”"; two of them joined with
     "while" ("a – “x”, while b – “y”"), as "and" between two facts that each contain one would be ambiguous."""
-    said = [model.text("fact_said", lang, label=inline(words.label(model, name, lang)),
-                       value=words.value_words(model, value, lang)) for name, value in facts.items()]
+    return answers_joined(model, [model.text("fact_said", lang, label=inline(words.label(model, name, lang)),
+                                             value=words.value_words(model, value, lang))
+                                  for name, value in facts.items()], lang)
+
+
+def answers_joined(model: Model, said: list[str], lang: str) -> str:
+    """Facts said with their answers, listed: two of them joined with "while" (", o"), more as `joined`."""
     if len(said) == 2:
         return f"{said[0]}{model.text('while', lang)} {said[1]}"
     return joined(model, said, lang)

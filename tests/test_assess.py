@@ -39,18 +39,18 @@ facts:
 """
 
 EXPECTED_EN = """\
-UAB Bandymas: customer-service maturity level 2 of 5, "In one pair of hands"
+UAB Bandymas: customer-service maturity level 2 of 5, “In one pair of hands”
 A responsible person or project groups answer for customer orientation; work follows prepared processes and standards, and a customer-oriented strategy with work plans and quality monitoring is taking shape. Towards level 3 “Super-strategy”, 5 of 8 criteria already hold.
 
 How this level was reached
   Level 1 “Low organisational maturity” is where every organisation starts.
   Level 2 “In one pair of hands”: all its criteria hold (6)
-    - Customer orientation is practised, not only talked about: customer orientation in practice is “mostly true”
-    - A responsible person or project groups answer for customer orientation: responsibility for customer orientation is “fully true”
-    - Work often follows prepared processes and standards: prepared processes and standards is “partly true”
-    - Standardising customer processes no longer meets strong resistance: resistance to standardised processes is “mostly not true”
-    - A customer-oriented strategy with work plans and quality monitoring is taking shape: customer-oriented strategy is “partly true”
-    - Employees cooperate and communication no longer stalls: cooperation and open communication is “partly true”
+    - Customer orientation is practised, not only talked about: customer orientation in practice – “mostly true”
+    - A responsible person or project groups answer for customer orientation: responsibility for customer orientation – “fully true”
+    - Work often follows prepared processes and standards: prepared processes and standards – “partly true”
+    - Standardising customer processes no longer meets strong resistance: resistance to standardised processes – “mostly not true”
+    - A customer-oriented strategy with work plans and quality monitoring is taking shape: customer-oriented strategy – “partly true”
+    - Employees cooperate and communication no longer stalls: cooperation and open communication – “partly true”
 
 What stands between this and level 3, “Super-strategy”
   - Prepared processes and standards (process_standardisation): “partly true” now, needs at least “mostly true”
@@ -212,7 +212,7 @@ facts:
 @pytest.mark.parametrize("lang", MODEL.languages)
 def test_a_level_1_client_with_good_processes_is_not_told_its_processes_are_missing(runner, write_profile, lang):
     text = runner.invoke(cli, ["assess", str(write_profile(LEVEL_1_GOOD_PROCESSES)), "--lang", lang]).output
-    assert text.splitlines()[0].endswith(MODEL.level(1).name(lang) + ("“" if lang == "lt" else '"'))
+    assert text.splitlines()[0].endswith(MODEL.level(1).name(lang) + ("“" if lang == "lt" else "”"))
     assert MODEL.level(1).description(lang) not in text
     assert MODEL.level(1).source(lang) not in text
     assert "(process_standardisation)" not in text  # it holds for level 2: not a gap
@@ -266,3 +266,102 @@ def test_a_set_on_a_disputed_fact_is_said_beside_the_middle_answer(runner, write
     text = runner.invoke(cli, ["assess", str(a), str(b), "--set", "cx_ownership=4"]).output
     assert said(text, "cx_ownership", "en", "a.yaml – 5, b.yaml – 2; the cautious middle of 2 and 5 is "
                                             "“mostly not true” (2), but --set makes it “mostly true” (4)")
+
+
+# --- what the reviewer heard read aloud (issue 10, second reading) -------------------------------------------
+
+# Three answers: level 2 is out of reach (cooperation), so two of the unanswered level-2 questions change nothing.
+FEW_ANSWERS = "organisation: UAB Trys\nfacts: {customer_focus: 4, resistance: 3, collaboration: 2}\n"
+
+
+@pytest.mark.parametrize(("lang", "sentence"), [
+    ("en", "The result is provisional: 19 questions are unanswered, and the answers to 16 of them could still change it."),
+    ("lt", "Rezultatas preliminarus: neatsakyta į 19 klausimų, o atsakymai į 16 iš jų dar galėtų jį pakeisti."),
+])
+def test_the_provisional_counts_agree_with_the_questions_listed(runner, write_profile, lang, sentence):
+    from branda.expert.assess import assess
+    from branda.expert.profile import load_profile
+
+    path = write_profile(FEW_ANSWERS)
+    a = assess(MODEL, load_profile(MODEL, path))
+    assert (len(a.unknown_facts), len(a.decisive_unknowns)) == (19, 16)
+    text = runner.invoke(cli, ["assess", str(path), "--lang", lang]).output
+    assert text.splitlines()[2] == sentence
+    # every unanswered question is on screen once: the 19 the sentence counts
+    assert sum(text.count(f"({fact})") for fact in a.unknown_facts) == 19
+
+
+def test_a_profile_whose_every_unanswered_question_matters_keeps_one_count(runner):
+    example = next(p for p in EXAMPLE_FILES if p.stem == "startup_partial")
+    lines = runner.invoke(cli, ["assess", str(example)]).output.splitlines()
+    assert lines[2] == "The result is provisional: the answers to 16 questions could still change it."
+
+
+def test_two_runs_of_answers_read_as_at_most_or_at_least(runner):
+    example = next(p for p in EXAMPLE_FILES if p.stem == "startup_partial")
+    text = runner.invoke(cli, ["assess", str(example)]).output
+    assert ("(internal_alignment): an answer of at most “mostly not true”, or of at least “mostly true”, could change "
+            "the result\n") in text
+    assert "or more" not in text and "or less" not in text
+    lt = runner.invoke(cli, ["assess", str(example), "--lang", "lt"]).output
+    assert ("(internal_alignment): rezultatą galėtų pakeisti atsakymas ne daugiau kaip „greičiau netiesa“ arba bent "
+            "„greičiau tiesa“\n") in lt
+
+
+@pytest.mark.parametrize(("lang", "sentence", "advice"), [
+    ("en", "3 of the 4 criteria of level 4 “Towards analysis” already hold, while the foundations of levels 2 and 3 "
+           "are missing.",
+     "Advice: Build the missing lower levels first, one after another: the roadmap shows where to start."),
+    ("lt", "4 lygio („Analizės link“) kriterijų jau tenkinama 3 iš 4, tačiau trūksta 2 ir 3 lygio pagrindų.",
+     "Patarimas. Pirmiausia, žingsnis po žingsnio, sukurkite trūkstamų žemesnių lygių pagrindus – nuo ko pradėti, "
+     "rodo veiksmų planas."),
+])
+def test_an_uneven_profile_names_what_holds_and_the_missing_levels(runner, lang, sentence, advice):
+    example = next(p for p in EXAMPLE_FILES if p.stem == "manufacturer_uneven")
+    text = runner.invoke(cli, ["assess", str(example), "--lang", lang]).output
+    assert f"      {sentence}\n      {advice}\n" in text
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "(rated “fully true”)"), ("lt", "(įvertinta „visiškai tiesa“)")])
+def test_the_fall_back_risk_does_not_repeat_its_own_term(runner, lang, said):
+    example = next(p for p in EXAMPLE_FILES if p.stem == "ecommerce_level4_fallback_risk")
+    text = runner.invoke(cli, ["assess", str(example), "--lang", lang]).output
+    sentence = next(line for line in text.splitlines() if "laur" in line)
+    assert said in sentence
+    assert MODEL.facts["complacency"].label(lang).lower() not in sentence.lower()
+
+
+@pytest.mark.parametrize(("lang", "joined"), [
+    ("en", "chasing quick results – “fully true”, while internal alignment and market assessment – “mostly not true”."),
+    ("lt", "greitų rezultatų siekimas – „visiškai tiesa“, o suderinamumas pačioje bendrovėje ir rinkos situacijos "
+           "vertinimas – „greičiau netiesa“."),
+])
+def test_two_signs_of_being_stuck_are_told_apart(runner, lang, joined):
+    example = next(p for p in EXAMPLE_FILES if p.stem == "retailer_stuck_level2")
+    text = runner.invoke(cli, ["assess", str(example), "--lang", lang]).output
+    assert joined in text
+
+
+def test_english_labels_take_a_dash_and_verbs_agree_with_their_counts(runner, write_profile):
+    text = runner.invoke(cli, ["assess", str(write_profile(LEVEL_2))]).output
+    assert "prepared processes and standards – “partly true”" in text
+    assert " is “" not in text  # no "standards is “partly true”"
+    one = runner.invoke(cli, ["assess", str(write_profile(LEVEL_2.replace("information_access: 4", "information_access: 3")
+                                                          .replace("empowerment: 4", "empowerment: 2")
+                                                          .replace("function_integration: 3", "function_integration: 2")
+                                                          .replace("individual_dependence: 3",
+                                                                   "individual_dependence: 4")))]).output
+    assert "Towards level 3 “Super-strategy”, 1 of 8 criteria already holds." in one
+
+
+def test_the_consensus_rule_is_said_once(runner, write_profile):
+    a = write_profile("facts: {cx_ownership: 5, quick_wins_focus: 5}\n", "ceo.yaml")
+    b = write_profile("facts: {cx_ownership: 2, quick_wins_focus: 2}\n", "cfo.yaml")
+    for lang, rule in (("en", "the more cautious one"), ("lt", "kai vidurinių atsakymų du")):
+        text = runner.invoke(cli, ["assess", str(a), str(b), "--lang", lang]).output
+        assert text.count(rule) == 1, lang  # in the respondents' line, not again in the diagnostic
+
+
+def test_the_headline_quotes_the_level_name_in_curly_marks(runner, write_profile):
+    first = runner.invoke(cli, ["assess", str(write_profile(LEVEL_2))]).output.splitlines()[0]
+    assert first.endswith("level 2 of 5, “In one pair of hands”") and '"' not in first

@@ -50,3 +50,30 @@ def test_the_uneven_sentence_names_the_level_whose_criteria_mostly_hold():
     a = assess(MODEL, profile)
     uneven = next(d for d in a.diagnostics if d.code == "uneven_profile")
     assert f"level {MODEL.top}" in summary.diagnostic_sentence(a, uneven, "en")
+
+
+@pytest.mark.parametrize("lang, word", [("en", ", while"), ("lt", ", o")])
+def test_two_facts_are_joined_so_that_each_keeps_its_own_answer(lang, word):
+    """Not "a – “x” and b and c – “y”": the second fact's label may hold an "and" of its own."""
+    facts = {"quick_wins_focus": 5, "internal_alignment": 2}
+    quick, aligned = (summary.inline(MODEL.facts[name].label(lang)) for name in facts)
+    full, mostly_not = (MODEL.text("scale_quote", lang, text=MODEL.scale[v](lang)) for v in (5, 2))
+    assert summary.facts_said(MODEL, facts, lang) == f"{quick} – {full}{word} {aligned} – {mostly_not}"
+
+
+@pytest.mark.parametrize("lang, one, two", [("en", "level 2", "levels 2 and 3"), ("lt", "2 lygio", "2 ir 3 lygio")])
+def test_missing_levels_are_named_in_a_sentence(lang, one, two):
+    assert summary.levels_said(MODEL, [2], lang) == one
+    assert summary.levels_said(MODEL, [2, 3], lang) == two
+
+
+def test_the_uneven_sentence_counts_the_criteria_and_names_the_levels_below():
+    # level 4's criteria all hold; nothing of level 2 or 3 does
+    profile = Profile({name: MODEL.low if f.positive else MODEL.high for name, f in MODEL.facts.items()}
+                      | {"quantitative_goals": 5, "analytics_use": 5, "it_systems": 5, "collaboration": 5})
+    a = assess(MODEL, profile)
+    uneven = next(d for d in a.diagnostics if d.code == "uneven_profile")
+    sentence = summary.diagnostic_sentence(a, uneven, "en")
+    assert sentence.startswith("4 of the 4 criteria of level 4 “Towards analysis” already hold")
+    # collaboration 5 holds level 2's cooperation criterion, yet level 2 is still missing foundations
+    assert sentence.endswith("while the foundations of levels 2 and 3 are missing.")

@@ -27,6 +27,7 @@ from branda.cli import cli
 from branda.expert.engine import session
 from branda.expert.explain import explain, why_json, why_text
 from branda.expert.profile import FORMATS, Profile
+from branda.expert.render import quoted
 from branda.rules.fast import evaluate
 from branda.rules.model import Condition
 
@@ -138,8 +139,8 @@ facts:
 """
 
 WHY_EN = """\
-UAB Pavyzdys: customer-service maturity level 2 of 5, "In one pair of hands"
-A responsible person or project groups answer for customer orientation; work follows prepared processes and standards, and a customer-oriented strategy with work plans and quality monitoring is taking shape. Towards level 3 “Super-strategy”, 1 of 8 criteria already hold.
+UAB Pavyzdys: customer-service maturity level 2 of 5, “In one pair of hands”
+A responsible person or project groups answer for customer orientation; work follows prepared processes and standards, and a customer-oriented strategy with work plans and quality monitoring is taking shape. Towards level 3 “Super-strategy”, 1 of 8 criteria already holds.
 The result is provisional: the answers to 1 question could still change it.
 
 Why level 2 “In one pair of hands”
@@ -147,18 +148,17 @@ Why level 2 “In one pair of hands”
     Article: “An organisation passes through all the levels step by step in order to mature into managing customer experiences professionally.”
   Level 2 “In one pair of hands”: all its criteria hold (6)
     Article: “Project groups are formed, or one responsible person is appointed, to build a more customer-oriented company.”
-    - Customer orientation is practised, not only talked about: customer orientation in practice is “mostly true” (needs at least “partly true”)
-    - A responsible person or project groups answer for customer orientation: responsibility for customer orientation is “fully true” (needs at least “mostly true”)
-    - Work often follows prepared processes and standards: prepared processes and standards is “partly true” (needs at least “partly true”)
-        Article: “Work often follows prepared processes and standards”
-    - Standardising customer processes no longer meets strong resistance: resistance to standardised processes is “mostly not true” (needs at most “partly true”)
-    - A customer-oriented strategy with work plans and quality monitoring is taking shape: customer-oriented strategy is “partly true” (needs at least “partly true”)
+    - Customer orientation is practised, not only talked about: customer orientation in practice – “mostly true” (needs at least “partly true”)
+    - A responsible person or project groups answer for customer orientation: responsibility for customer orientation – “fully true” (needs at least “mostly true”)
+    - Work often follows prepared processes and standards: prepared processes and standards – “partly true” (needs at least “partly true”)
+    - Standardising customer processes no longer meets strong resistance: resistance to standardised processes – “mostly not true” (needs at most “partly true”)
+    - A customer-oriented strategy with work plans and quality monitoring is taking shape: customer-oriented strategy – “partly true” (needs at least “partly true”)
         Article: “Heads of divisions or project-team leaders form a customer-oriented strategy, create work plans, supervise and control results, and monitor how service quality changes.”
-    - Employees cooperate and communication no longer stalls: cooperation and open communication is “partly true” (needs at least “partly true”)
+    - Employees cooperate and communication no longer stalls: cooperation and open communication – “partly true” (needs at least “partly true”)
 
 Towards level 3 “Super-strategy”
   Already holds:
-    - Quick results no longer come before long-term solutions: chasing quick results is “partly true” (needs at most “partly true”)
+    - Quick results do not crowd out long-term solutions: chasing quick results – “partly true” (needs at most “partly true”)
   Still missing:
     - Processes are clearly defined and understood; best practice is in place
         Prepared processes and standards (process_standardisation): “partly true” now, needs at least “mostly true”
@@ -170,21 +170,21 @@ Towards level 3 “Super-strategy”
         Internal alignment and market assessment (internal_alignment): “mostly not true” now, needs at least “mostly true”
     - Leaders and key employees have the customer and business information they need
         Information for decisions (information_access): “partly true” now, needs at least “mostly true”
-    - Employees decide for themselves and management is no longer directive
+    - Employees decide for themselves and management is mostly no longer directive
         Employees decide for themselves (empowerment): “mostly not true” now, needs at least “mostly true”
         Directive management (directive_management): “mostly true” now, needs at most “partly true”
     - The CX management model is being integrated into HR, finance, marketing and quality
         CX model across the functions (function_integration): “mostly not true” now, needs at least “partly true”
 
-Also holds at higher levels (a level counts once it and every level below it hold)
+Criteria of higher levels that already hold (a level counts only once every level below it is reached too)
   Level 4 “Towards analysis”: 2 of 4 criteria hold
-    - Quantitative goals are set in a balanced scorecard: quantitative goals is “mostly true” (needs at least “mostly true”)
-    - IT systems for customer service get serious attention: investment in IT systems is “mostly true” (needs at least “mostly true”)
+    - Quantitative goals are set in a balanced scorecard: quantitative goals – “mostly true” (needs at least “mostly true”)
+    - IT systems for customer service get serious attention: investment in IT systems – “mostly true” (needs at least “mostly true”)
 
 Diagnostics, and what raised them
   - Stuck at level 2
-      The organisation is at level 2 and shows the signs of being stuck there: internal alignment and market assessment is “mostly not true”.
-      Raised when internal alignment and market assessment is at most “mostly not true”.
+      The organisation is at level 2 and shows the signs of being stuck there: internal alignment and market assessment – “mostly not true”.
+      Raised when the answer is at most “mostly not true” for internal alignment and market assessment.
         Article: “What is lacking is not only an assessment of the market situation but also alignment within the company itself.”
       Advice: Assess the market situation, align the divisions' work with each other around the customer, and put long-term solutions before quick, visible results.
         Article: “Recognise when the company is stuck. Most often this happens at level 2.”
@@ -195,8 +195,8 @@ Diagnostics, and what raised them
         Article: “Starting too early disappoints everyone — managers and employees alike.”
 
 Incomplete profile: the questions whose answers could change the result
-  - Analysis of customer experiences (analytics_use): an answer of “mostly true” or more could change the result
-      on its own, an answer of “mostly true” or more would mean: “Uneven profile” is raised
+  - Analysis of customer experiences (analytics_use): an answer of at least “mostly true” could change the result
+      on its own, an answer of at least “mostly true” would mean: “Uneven profile” is raised
   Advice: Answer the questions listed before presenting the result as final.
 """
 
@@ -214,7 +214,6 @@ Kodėl 2 lygis („Vienose rankose“)
     - Orientacija į klientą praktikuojama, ne tik deklaruojama: orientacija į klientą praktikoje – „greičiau tiesa“ (turi būti bent „iš dalies tiesa“)
     - Už orientaciją į klientą atsako paskirtas asmuo ar projektų grupės: atsakomybė už orientaciją į klientą – „visiškai tiesa“ (turi būti bent „greičiau tiesa“)
     - Dažnai dirbama pagal parengtus procesus ir standartus: parengti procesai ir standartai – „iš dalies tiesa“ (turi būti bent „iš dalies tiesa“)
-        Straipsnis: „Tokioje įmonėje dažnai dirbama pagal parengtus procesus ir standartus“
     - Procesų standartizavimas nebekelia stipraus darbuotojų pasipriešinimo: pasipriešinimas procesų standartizavimui – „greičiau netiesa“ (turi būti ne daugiau kaip „iš dalies tiesa“)
     - Formuojama į klientą orientuota strategija su darbo planais ir kokybės stebėsena: į klientą orientuota strategija – „iš dalies tiesa“ (turi būti bent „iš dalies tiesa“)
         Straipsnis: „Padalinių vadovai ar projektų komandos lyderiai formuoja į klientus orientuotą strategiją, kuria darbo planus, prižiūri bei kontroliuoja veiklos rezultatus, stebi, kaip keičiasi klientų aptarnavimo kokybė.“
@@ -222,7 +221,7 @@ Kodėl 2 lygis („Vienose rankose“)
 
 Ko trūksta iki 3 lygio („Super strategija“)
   Taip jau yra dabar:
-    - Greiti rezultatai nebėra svarbesni už ilgalaikius sprendimus: greitų rezultatų siekimas – „iš dalies tiesa“ (turi būti ne daugiau kaip „iš dalies tiesa“)
+    - Greiti rezultatai nenustelbia ilgalaikių sprendimų: greitų rezultatų siekimas – „iš dalies tiesa“ (turi būti ne daugiau kaip „iš dalies tiesa“)
   Dar trūksta:
     - Procesai aiškiai apibrėžti ir suprantami, įdiegta geriausia praktika
         Parengti procesai ir standartai (process_standardisation): dabar „iš dalies tiesa“, turi būti bent „greičiau tiesa“
@@ -234,13 +233,13 @@ Ko trūksta iki 3 lygio („Super strategija“)
         Suderinamumas pačioje bendrovėje ir rinkos situacijos vertinimas (internal_alignment): dabar „greičiau netiesa“, turi būti bent „greičiau tiesa“
     - Lyderiai ir pagrindiniai darbuotojai turi reikiamą klientų ir verslo veiklos informaciją
         Informacija sprendimams priimti (information_access): dabar „iš dalies tiesa“, turi būti bent „greičiau tiesa“
-    - Darbuotojai sprendžia patys, vadovavimas nebėra direktyvus
+    - Darbuotojai sprendžia patys, vadovavimas daugiausia nebėra direktyvus
         Darbuotojai sprendžia patys (empowerment): dabar „greičiau netiesa“, turi būti bent „greičiau tiesa“
         Direktyvus vadovavimas (directive_management): dabar „greičiau tiesa“, turi būti ne daugiau kaip „iš dalies tiesa“
     - Klientų patirties valdymo modelis integruojamas į personalo, finansų, marketingo ir kokybės sritis
         Klientų patirties valdymo modelis visose srityse (function_integration): dabar „greičiau netiesa“, turi būti bent „iš dalies tiesa“
 
-Jau tenkinama ir aukštesniuose lygiuose (lygis įskaitomas, kai tenkinamas jis ir visi žemesni lygiai)
+Aukštesnių lygių kriterijai, kurie jau tenkinami (lygis įskaitomas tik tada, kai pasiekti ir visi žemesni lygiai)
   4 lygio („Analizės link“) kriterijų tenkinama: 2 iš 4
     - Kiekybiniai tikslai nustatomi subalansuotų rodiklių sistemoje: kiekybiniai tikslai – „greičiau tiesa“ (turi būti bent „greičiau tiesa“)
     - Klientų aptarnavimą palaikančioms IT sistemoms skiriama daug dėmesio: dėmesys ir investicijos į IT sistemas – „greičiau tiesa“ (turi būti bent „greičiau tiesa“)
@@ -266,13 +265,13 @@ Neišsamus profilis: neatsakyti klausimai, kurių atsakymai galėtų pakeisti re
 
 
 WHY_NOT_4_EN = """\
-UAB Pavyzdys: customer-service maturity level 2 of 5, "In one pair of hands"
-A responsible person or project groups answer for customer orientation; work follows prepared processes and standards, and a customer-oriented strategy with work plans and quality monitoring is taking shape. Towards level 3 “Super-strategy”, 1 of 8 criteria already hold.
+UAB Pavyzdys: customer-service maturity level 2 of 5, “In one pair of hands”
+A responsible person or project groups answer for customer orientation; work follows prepared processes and standards, and a customer-oriented strategy with work plans and quality monitoring is taking shape. Towards level 3 “Super-strategy”, 1 of 8 criteria already holds.
 The result is provisional: the answers to 1 question could still change it.
 
 Why not level 4 “Towards analysis”
   Levels are reached step by step: level 4 needs every level below it first.
-  Level 3 “Super-strategy”: 1 of 8 criteria hold
+  Level 3 “Super-strategy”: 1 of 8 criteria holds
     - Processes are clearly defined and understood; best practice is in place
         Prepared processes and standards (process_standardisation): “partly true” now, needs at least “mostly true”
     - Customer satisfaction no longer hinges on particular people
@@ -283,7 +282,7 @@ Why not level 4 “Towards analysis”
         Internal alignment and market assessment (internal_alignment): “mostly not true” now, needs at least “mostly true”
     - Leaders and key employees have the customer and business information they need
         Information for decisions (information_access): “partly true” now, needs at least “mostly true”
-    - Employees decide for themselves and management is no longer directive
+    - Employees decide for themselves and management is mostly no longer directive
         Employees decide for themselves (empowerment): “mostly not true” now, needs at least “mostly true”
         Directive management (directive_management): “mostly true” now, needs at most “partly true”
     - The CX management model is being integrated into HR, finance, marketing and quality
@@ -455,7 +454,7 @@ def test_a_criterion_that_holds_is_never_read_out_with_a_level_1_sentence(runner
     # every level reached is told with the sentence that describes it
     text = runner.invoke(cli, ["why", str(EXAMPLES / "insurer_level5.json")]).output
     for n in LEVELS[1:]:
-        assert MODEL.level(n).source("en").strip('"').rstrip(".") in text
+        assert quoted(MODEL, MODEL.level(n).source("en"), "en") in text
 
 
 def test_each_article_sentence_and_each_unanswered_question_is_said_once(runner) -> None:
@@ -487,8 +486,94 @@ def test_why_not_names_each_failing_condition_label_first_in_lithuanian(runner, 
     assert "Kodėl ne 3 lygis („Super strategija“)" in text
 
 
-def test_an_answer_that_could_change_the_result_is_said_in_words(runner) -> None:
-    text = runner.invoke(cli, ["why", str(EXAMPLES / "startup_partial.yaml")]).output
-    assert "an answer of “mostly true” or more could change the result" in text
-    assert "whatever the answer, it could change the result" in text  # every answer matters: said plainly
+def test_an_answer_that_could_change_the_result_is_said_in_words(runner, profile: str) -> None:
+    text = runner.invoke(cli, ["why", profile]).output
+    assert "(analytics_use): an answer of at least “mostly true” could change the result\n" in text
+    assert "      on its own, an answer of at least “mostly true” would mean: “Uneven profile” is raised\n" in text
     assert not re.search(r"an answer of \d", text)
+
+
+# --- what the reviewer heard read aloud (issue 10, second reading) -------------------------------------------
+
+@pytest.mark.parametrize(("lang", "heading", "line"), [
+    ("en", "Incomplete profile: other unanswered questions that, together, could change the result",
+     "  - Information for decisions (information_access): matters if the answer is at least “mostly true”"),
+    ("lt", "Neišsamus profilis: kiti neatsakyti klausimai, kurių atsakymai kartu galėtų pakeisti rezultatą",
+     "  - Informacija sprendimams priimti (information_access): reikšmingas atsakymas bent „greičiau tiesa“"),
+])
+def test_questions_that_change_the_result_only_together_say_so_once(runner, lang, heading, line) -> None:
+    text = runner.invoke(cli, ["why", str(EXAMPLES / "startup_partial.yaml"), "--lang", lang]).output
+    unknowns = text.split(f"\n{heading}\n")[1]
+    assert unknowns.startswith("  - ")
+    assert f"\n{line}\n" in f"\n{unknowns}"
+    assert "could change the result" not in unknowns and "galėtų pakeisti rezultatą" not in unknowns
+    assert "None of these" not in text and "Nė vienas iš šių" not in text
+
+
+@pytest.mark.parametrize("lang", MODEL.languages)
+def test_level_1_is_introduced_once(runner, lang) -> None:
+    start = {"en": "where every organisation starts", "lt": "pradeda kiekviena organizacija"}[lang]
+    for example in ("startup_partial.yaml", "logistics_level1.yaml", "manufacturer_uneven.yaml"):
+        for extra in ([], ["--level", "1"]):
+            text = runner.invoke(cli, ["why", str(EXAMPLES / example), "--lang", lang, *extra]).output
+            assert text.count(start) == 1, (example, extra)
+    # above level 1 the opening says what the level means, and the chain starts at the floor
+    text = runner.invoke(cli, ["why", str(EXAMPLES / "bank_level3.toml"), "--lang", lang]).output
+    assert text.count(start) == 1
+
+
+def _quotes(text: str, lang: str) -> list[str]:
+    marks = "„“" if lang == "lt" else "“”"
+    article = MODEL.text("article", lang) + ": "
+    return [line.strip()[len(article):].strip(marks).rstrip(".").casefold()
+            for line in text.splitlines() if line.strip().startswith(article)]
+
+
+@pytest.mark.parametrize("lang", MODEL.languages)
+def test_no_article_quote_repeats_part_of_another(runner, lang) -> None:
+    for example in examples():
+        quotes = _quotes(runner.invoke(cli, ["why", str(example), "--lang", lang]).output, lang)
+        for i, q in enumerate(quotes):
+            assert not [o for o in quotes[:i] if q in o or o in q], (example.name, lang, q)
+    # the level-4 sentence holds the IT criterion's: it is quoted once, as the level's
+    text = runner.invoke(cli, ["why", str(EXAMPLES / "telecom_level4.yaml"), "--lang", lang]).output
+    assert quoted(MODEL, MODEL.level(4).source(lang), lang) in text
+    assert quoted(MODEL, MODEL.rules.rule("ind_it_investment").cites(lang), lang) not in text
+
+
+@pytest.mark.parametrize("lang", MODEL.languages)
+def test_a_criterion_is_not_read_out_with_a_quote_that_only_restates_it(runner, profile: str, lang) -> None:
+    text = runner.invoke(cli, ["why", profile, "--lang", lang]).output
+    title = MODEL.rules.rule("ind_standards_followed").title(lang)
+    block = text.split(f"    - {title}: ")[1].split("\n    - ")[0]
+    assert MODEL.text("article", lang) not in block
+    # a citation that adds something stays beside its criterion
+    strategy = text.split("    - " + MODEL.rules.rule("ind_strategy_in_place").title(lang) + ": ")[1].split("\n    - ")[0]
+    assert quoted(MODEL, MODEL.rules.rule("ind_strategy_in_place").cites(lang), lang) in strategy
+
+
+@pytest.mark.parametrize(("lang", "inner"), [("en", "‘super-strategy’"), ("lt", "‚super-strategija‘")])
+def test_a_quote_inside_a_quote_takes_single_marks(runner, lang, inner) -> None:
+    text = runner.invoke(cli, ["why", str(EXAMPLES / "bank_level3.toml"), "--lang", lang]).output
+    assert inner in text
+    article = MODEL.text("article", lang) + ": "
+    for line in text.splitlines():
+        if line.strip().startswith(article):
+            body = line.strip()[len(article) + 1:-1]
+            assert not set(body) & set("„“”\""), line
+
+
+@pytest.mark.parametrize(("lang", "heading"), [
+    ("en", "Criteria of higher levels that already hold (a level counts only once every level below it is reached too)"),
+    ("lt", "Aukštesnių lygių kriterijai, kurie jau tenkinami (lygis įskaitomas tik tada, kai pasiekti ir visi žemesni "
+           "lygiai)"),
+])
+def test_criteria_above_the_next_level_are_not_called_levels_that_hold(runner, profile: str, lang, heading) -> None:
+    text = runner.invoke(cli, ["why", profile, "--lang", lang]).output
+    assert f"\n{heading}\n" in text
+
+
+def test_the_level_5_quote_names_no_one_the_client_does_not_know(runner) -> None:
+    text = runner.invoke(cli, ["why", str(EXAMPLES / "insurer_level5.json"), "--lang", "lt"]).output
+    assert "Straipsnis: „paprastai klientų lūkesčiai viršijami“" in text
+    assert "Pocien" not in text
