@@ -3,138 +3,298 @@
 An unknown fact is decisive when some answer to it changes the level or the set of diagnostics for some
 way of answering the other unknown facts. With at most EXHAUSTIVE_UP_TO unknown facts every way is tried
 (answers the rules cannot tell apart are tried once); with more, the representative completions of
-`_contexts` are. Profiles and outcomes are bit masks (rules.fast), so each question is a few integer
-operations.
+`_Analysis.contexts` are. Profiles and outcomes are bit masks (rules.fast), and what depends only on the model
+(each fact's answer groups and their bits, the bits each kind of completion sets, what each level's outcome
+depends on) is worked out once per model (`_Analysis`), so a profile costs a few dozen integer operations per
+completion, however many facts are unknown.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 
 from branda.knowledge.model import Model
-from branda.rules.fast import FastEngine, fast_engine
-from branda.rules.model import Condition, RuleBase
+from branda.rules.fast import fast_engine
 
 EXHAUSTIVE_UP_TO = 4  # unknown facts
 
-
-def _reachable_level(rules: RuleBase, facts: Mapping[str, int]) -> int:
-    """The highest level the known facts allow if every unknown fact were answered favourably."""
-    top = 1
-    for n in range(2, rules.top + 1):
-        if any(c.fact in facts and not c.holds(facts[c.fact]) for _, c in rules.conditions_of(n)):
-            break
-        top = n
-    return top
+Bits = tuple[tuple[str, int], ...]  # (fact, the bits an answer to it sets), in the rules' order
+Group = tuple[int, tuple[int, ...]]  # the bits an answer sets, and the answers that set them
+_Rule = tuple[int, int, tuple[int, ...]]  # a diagnostic rule as FastEngine tests it: when, together, majority
 
 
-def _contexts(model: Model, m: FastEngine, unknown: list[str], facts: Mapping[str, int]) -> set[int]:
-    """Completions of the profile (as masks) to test each unknown fact against.
+def _holds(mask: int, rule: _Rule) -> bool:
+    """Whether a diagnostic rule's conditions hold on `mask` (its level aside), as FastEngine.outcome tests them."""
+    when, together, majority = rule
+    if mask & when != when:
+        return False
+    if not majority:
+        return True
+    met = (mask & together).bit_count() if together else sum(1 for b in majority if mask & b)
+    return 2 * met > len(majority)
 
-    The other unknowns left unknown; all at their most mature; all at their least mature; for each
-    level 3-5, just the answers that meet that level's own conditions; for each level a majority test
-    counts, the answers that meet 0, 1, 2, ... of its open conditions; and, for each level the known
-    facts still allow, just the answers that reach it (the rest left unknown).
-    """
-    known = m.mask(facts)
-    best = worst = known
-    rules, vocabulary = model.rules, model.facts
-    for name in unknown:
-        bits = m.value_bits.get(name)
-        if bits is not None:
+
+class _Analysis:
+    """The model's data the analysis needs, as bits; `decisive` answers for one profile."""
+
+    def __init__(self, model: Model) -> None:
+        rules = self.rules = model.rules
+        m = self.engine = fast_engine(rules)
+        self.facts = tuple(model.facts)
+        self.fact_bits = m.fact_bits
+        value_bits = m.value_bits
+        self.owner = {1 << i: name for name, bits in m.fact_bits.items() for i in range(bits.bit_length())
+                      if bits >> i & 1}  # each bit is one condition, on one fact
+        self.groups: dict[str, tuple[Group, ...]] = {  # the answers the rules tell apart from unknown
+            name: tuple((value_bits[name][a[0]], a) for a in classes if value_bits[name][a[0]])
+            for name, classes in rules.answer_classes.items()}
+        self.options = {name: (0, *(bits for bits, _ in groups)) for name, groups in self.groups.items()}
+        self.several = {name for name, groups in self.groups.items() if len(groups) > 1}
+        self.best: dict[str, int] = {}
+        self.worst: dict[str, int] = {}
+        for name, bits in value_bits.items():
             most, least = bits[model.high], bits[model.low]
-            high, low = (most, least) if vocabulary[name].positive else (least, most)
-            best, worst = best | high, worst | low
-    contexts = {known, best, worst}
-    for n in range(3, rules.top + 1):
-        contexts.add(known | _threshold_bits(m, (c for _, c in rules.conditions_of(n) if c.fact not in facts)))
-    for level in sorted({d.majority_of_level for d in rules.diagnostics if d.majority_of_level}):
-        contexts.add(known)
-        assigned: dict[str, int] = {}
-        for _, c in rules.conditions_of(level):
-            if c.fact not in facts:
-                assigned[c.fact] = c.threshold
-                contexts.add(known | m.mask(assigned))
-    reaching = dict(facts)
-    for n in range(2, _reachable_level(rules, facts) + 1):
-        for _, c in rules.conditions_of(n):
-            if c.fact not in facts:
+            self.best[name], self.worst[name] = (most, least) if model.facts[name].positive else (least, most)
+        self.levels = tuple((n, m.level_masks[n]) for n in range(2, rules.top + 1))
+        self.thresholds: tuple[Bits, ...] = tuple(  # levels 3..top: each open condition at its threshold
+            tuple({c.fact: value_bits[c.fact][c.threshold] for _, c in rules.conditions_of(n)}.items())
+            for n in range(3, rules.top + 1))
+        self.majorities: tuple[Bits, ...] = tuple(  # each level a majority test counts: its conditions in order
+            tuple((c.fact, value_bits[c.fact][c.threshold]) for _, c in rules.conditions_of(level))
+            for level in sorted({d.majority_of_level for d in rules.diagnostics if d.majority_of_level}))
+        reaching: dict[str, int] = {}
+        self.reaching: list[Bits] = []  # levels 2..top: the answers that reach it, each fact's nearest
+        for n in range(2, rules.top + 1):
+            for _, c in rules.conditions_of(n):
                 reaching[c.fact] = c.nearest(reaching.get(c.fact))
-        contexts.add(m.mask(reaching))
-    return contexts
+            self.reaching.append(tuple((name, value_bits[name][v]) for name, v in reaching.items()))
+        # For an outcome at level l: `rises`, the higher levels one answer could complete (the next one, step by
+        # step); `lower`, the bits it cannot lose and stay at l; `codes`, each code that can be raised at l with
+        # its outcome bit, the bits its rules test, and its rules.
+        self.low = (1 << m.level_bits) - 1
+        self.rises: dict[int, tuple[int, ...]] = {}
+        self.lower: dict[int, int] = {}
+        self.codes: dict[int, tuple[tuple[int, int, tuple[_Rule, ...]], ...]] = {}
+        for level in rules.levels:
+            higher = [m.level_masks[n] for n in range(level + 1, rules.top + 1)]
+            self.rises[level] = tuple(higher[:1] if rules.step_by_step else higher)
+            self.lower[level] = 0
+            for n in range(2 if rules.step_by_step else level, level + 1):
+                self.lower[level] |= m.level_masks[n]
+            by_code: dict[str, list[_Rule]] = {}
+            bit_of: dict[str, int] = {}
+            for d in m._diagnostics:  # noqa: SLF001 - the engine's own compiled form of the diagnostics
+                if level in d.rule.at_levels:
+                    by_code.setdefault(d.rule.code, []).append((d.when, d.majority_mask, d.majority))
+                    bit_of[d.rule.code] = d.code_bit
+            codes = []
+            for code, rules_ in by_code.items():
+                touched = 0
+                for when, _, majority in rules_:
+                    touched |= when
+                    for b in majority:
+                        touched |= b
+                codes.append((bit_of[code], touched, tuple(rules_)))
+            self.codes[level] = tuple(codes)
 
+    def reachable_level(self, known: int, unknown_bits: int) -> int:
+        """The highest level the known facts allow if every unknown fact were answered favourably: no condition
+        of it or below on a known fact fails (a condition's bit is clear though its fact is known)."""
+        top = 1
+        for n, need in self.levels:
+            if need & ~known & ~unknown_bits:
+                break
+            top = n
+        return top
 
-def _threshold_bits(m: FastEngine, conditions: Iterable[Condition]) -> int:
-    """The bits set by answering each condition's fact with its threshold (the last, for a fact tested twice)."""
-    return m.mask({c.fact: c.threshold for c in conditions})
+    def contexts(self, facts: Mapping[str, int], unknown: list[str], known: int) -> list[int]:
+        """Completions of the profile (as masks) to test each unknown fact against, without repeats.
 
+        The other unknowns left unknown; all at their most mature; all at their least mature; for each
+        level 3-5, just the answers that meet that level's own conditions; for each level a majority test
+        counts, the answers that meet 0, 1, 2, ... of its open conditions; and, for each level the known
+        facts still allow, just the answers that reach it (the rest left unknown). The last come first: they
+        are the likeliest to show a fact decisive, and the order changes only how soon the search stops.
+        """
+        fact_bits, best_bits, worst_bits = self.fact_bits, self.best, self.worst
+        best = worst = known
+        unknown_bits = 0
+        for name in unknown:
+            if name in fact_bits:
+                unknown_bits |= fact_bits[name]
+                best |= best_bits[name]
+                worst |= worst_bits[name]
+        found: list[int] = []
+        for table in self.reaching[:self.reachable_level(known, unknown_bits) - 1][::-1]:
+            mask = known
+            for name, bits in table:
+                if name not in facts:
+                    mask |= bits
+            found.append(mask)
+        found += (best, worst, known)
+        for table in self.thresholds:
+            mask = known
+            for name, bits in table:
+                if name not in facts:
+                    mask |= bits
+            found.append(mask)
+        for table in self.majorities:
+            assigned: dict[str, int] = {}
+            for name, bits in table:
+                if name not in facts:
+                    assigned[name] = bits
+                    mask = known
+                    for b in assigned.values():
+                        mask |= b
+                    found.append(mask)
+        return list(dict.fromkeys(found))
 
-def _answer_bits(rules: RuleBase, m: FastEngine, name: str) -> list[tuple[int, tuple[int, ...]]]:
-    """Each group of answers the rules cannot tell apart, as (the bits it sets, the answers)."""
-    return [(m.value_bits[name][answers[0]], answers) for answers in rules.answer_classes.get(name, ())]
+    def completions(self, unknown: list[str], known: int) -> Iterable[int]:
+        """Every way to answer `unknown` (unknown included), one answer per group the rules cannot tell apart."""
+        options = [self.options.get(o, (0,)) for o in unknown]
+        return (known | sum(combo) for combo in itertools.product(*options))
 
+    def decisive(self, facts: Mapping[str, int], first_only: bool) -> dict[str, tuple[int, ...]]:
+        """Each decisive unknown fact of `facts` with its answers that change the outcome (with `first_only`,
+        one decisive fact at most: whether there is one).
 
-def _every_completion(rules: RuleBase, m: FastEngine, others: list[str], known: int) -> Iterator[int]:
-    """Every way to answer `others` (unknown included), one answer per group the rules cannot tell apart."""
-    options = [[0, *(bits for bits, _ in _answer_bits(rules, m, o) if bits)] for o in others]
-    for combo in itertools.product(*options):
-        yield known | sum(combo)
+        The contexts of a fact are the completions with it left unknown; its answer is decisive when adding it
+        to one of them changes the outcome. Taken completion by completion, this finds the same pairs: for a
+        fact the completion answers, its context is the completion without that answer (the answer it had is
+        tested by taking it away, `lower` and the raised codes saying when that can matter; another answer by
+        computing both outcomes); for a fact it leaves unknown, the completion itself is the context, and
+        `_added` finds the answers that change its outcome from what the outcome depends on. With
+        EXHAUSTIVE_UP_TO unknowns or fewer, the completions are every way to answer all of them, so taking
+        each answer away yields every pair of a way to answer the others and an answer.
+        """
+        unknown = [name for name in self.facts if name not in facts]
+        groups_of, fact_bits, owner = self.groups, self.fact_bits, self.owner
+        pending = {name: list(groups_of[name]) for name in unknown if groups_of.get(name)}
+        if not pending:  # a fact no rule tests changes nothing
+            return {}
+        m = self.engine
+        memo, outcome = m._memo, m.outcome  # noqa: SLF001 - the memo read directly: most masks are in it
+        low, lower_of, codes_of = self.low, self.lower, self.codes
+        known = m.mask(facts)
+        exhaustive = len(unknown) <= EXHAUSTIVE_UP_TO
+        contexts = self.completions(unknown, known) if exhaustive else self.contexts(facts, unknown, known)
+        open_bits = several_bits = 0  # the bits of the facts still pending, and of those with several answer groups
+        for name in pending:
+            open_bits |= fact_bits[name]
+            if name in self.several and not exhaustive:
+                several_bits |= fact_bits[name]
+        found: dict[str, list[tuple[int, ...]]] = {}
 
+        def done(name: str, group: Group) -> None:
+            nonlocal open_bits, several_bits
+            found.setdefault(name, []).append(group[1])
+            left = pending[name]
+            left.remove(group)
+            if not left:
+                del pending[name]
+                open_bits &= ~fact_bits[name]
+                several_bits &= ~fact_bits[name]
 
-def _decisive(model: Model, facts: Mapping[str, int], first_only: bool) -> dict[str, tuple[int, ...]]:
-    rules = model.rules
-    m = fast_engine(rules)
-    unknown = [name for name in model.facts if name not in facts]
-    tested = [name for name in unknown if name in rules.answer_classes]  # a fact no rule tests changes nothing
-    representative = None if len(unknown) <= EXHAUSTIVE_UP_TO else _contexts(model, m, unknown, facts)
-    known = m.mask(facts)
-    result: dict[str, tuple[int, ...]] = {}
-    for name in tested:
-        clear = ~m.fact_bits[name]
-        contexts: Iterable[int] = (
-            _every_completion(rules, m, [u for u in unknown if u != name], known) if representative is None
-            else {c & clear for c in representative})
-        found: set[int] = set()
-        groups = [(bits, answers) for bits, answers in _answer_bits(rules, m, name) if bits]
         for context in contexts:
-            outcome = m.outcome(context)
-            for bits, answers in groups:
-                if answers[0] not in found and m.outcome(context | bits) != outcome:
-                    found.update(answers)
-            if len(found) == sum(len(a) for _, a in groups):
+            answered = context & open_bits
+            if exhaustive and not answered:
+                continue  # it answers no pending fact: it tests nothing new
+            result = memo.get(context) or outcome(context)  # an outcome is never 0: its level is at least 1
+            level = result & low
+            lower, raised = lower_of[level], 0  # the bits that hold the level; the bits the raised codes test
+            for code_bit, touched, _ in codes_of[level]:
+                if result & code_bit:
+                    raised |= touched
+            # the facts this completion answers whose answer may matter, or which have other answers to try
+            x = answered & (lower | raised | several_bits)
+            while x:
+                name = owner[x & -x]
+                own = fact_bits[name]
+                x &= ~own
+                answer, without = context & own, context & ~own
+                before = 0
+                for group in list(pending[name]):
+                    bits = group[0]
+                    if bits == answer:  # without it: a lower level (it held one), or fewer codes
+                        changed = bool(answer & lower) or bool(
+                            answer & raised and (memo.get(without) or outcome(without)) != result)
+                    elif exhaustive:
+                        continue  # another completion gives it this answer
+                    else:
+                        before = before or memo.get(without) or outcome(without)
+                        after = without | bits
+                        changed = (memo.get(after) or outcome(after)) != before
+                    if changed:
+                        done(name, group)
+            for name, group in self._added(context, level, result, open_bits & ~answered) if not exhaustive else ():
+                if name in pending and group in pending[name]:
+                    done(name, group)
+            if found and first_only:
+                name = next(iter(found))
+                return {name: tuple(sorted(v for answers in found[name] for v in answers))}
+            if not pending:
                 break
-        if found:
-            result[name] = tuple(sorted(found))
-            if first_only:
-                break
-    return result
+        return {name: tuple(sorted(v for answers in found[name] for v in answers)) for name in unknown if name in found}
+
+    def _added(self, context: int, level: int, result: int, candidates: int) -> Iterable[tuple[str, Group]]:
+        """The answers to facts `context` leaves unknown (with a bit in `candidates`) that change its outcome.
+
+        The outcome only grows with bits while the level stays (a rule needs bits, never their absence), so an
+        answer changes it when it completes a higher level, or raises a code not raised yet: then every bit
+        the level or rule still misses is the answer's, or (a majority test) the answer adds enough of the
+        counted bits. Only the owners of those bits are tried, each answer checked in full.
+        """
+        fact_bits, owner, groups_of = self.fact_bits, self.owner, self.groups
+        for need in self.rises[level]:
+            miss = need & ~context
+            name = owner.get(miss & -miss)
+            if name is not None and miss & candidates == miss and not miss & ~fact_bits[name] \
+                    and not context & fact_bits[name]:
+                for group in groups_of[name]:
+                    if not miss & ~group[0]:
+                        yield name, group
+        for code_bit, _, rules in self.codes[level]:
+            if result & code_bit:
+                continue
+            for rule in rules:
+                when, _, majority = rule
+                miss = when & ~context
+                if miss:
+                    name = owner.get(miss & -miss)
+                    names = [name] if name is not None and miss & candidates == miss else []
+                else:  # the majority falls short: the owners of the counted bits not set yet
+                    names, x = [], 0
+                    for b in majority:
+                        x |= b
+                    x &= candidates & ~context
+                    while x:
+                        name = owner[x & -x]
+                        x &= ~fact_bits[name]
+                        names.append(name)
+                for name in names:
+                    if not context & fact_bits[name]:
+                        for group in groups_of[name]:
+                            if _holds(context | group[0], rule):
+                                yield name, group
+
+
+_analyses: dict[int, tuple[Model, _Analysis]] = {}
+
+
+def _analysis(model: Model) -> _Analysis:
+    """The model's `_Analysis`, made once per model (and again if its rule base is another one)."""
+    found = _analyses.get(id(model))
+    if found is None or found[0] is not model or found[1].rules is not model.rules:
+        found = _analyses[id(model)] = (model, _Analysis(model))
+    return found[1]
 
 
 def decisive_unknowns(model: Model, facts: Mapping[str, int]) -> dict[str, tuple[int, ...]]:
     """Each unknown fact whose answer could change the level or the diagnostics, with the answers that would."""
-    return _decisive(model, facts, first_only=False)
-
-
-def _changes_the_level(rules: RuleBase, facts: Mapping[str, int]) -> bool:
-    """A quick witness: answering the profile up to some reachable level, one unknown fact's answer matters."""
-    m = fast_engine(rules)
-    known = m.mask(facts)
-    assigned: dict[str, int] = {}
-    for n in range(2, _reachable_level(rules, facts) + 1):
-        open_ = [c for _, c in rules.conditions_of(n) if c.fact not in facts]
-        for c in open_:
-            assigned[c.fact] = c.nearest(assigned.get(c.fact))
-        context = known | m.mask(assigned)
-        outcome = m.outcome(context)
-        if any(m.outcome(context & ~m.fact_bits[c.fact]) != outcome for c in open_):
-            return True
-    return False
+    return _analysis(model).decisive(facts, first_only=False)
 
 
 def any_decisive_unknown(model: Model, facts: Mapping[str, int]) -> bool:
     """Whether some unknown fact could change the level or a diagnostic (incomplete_profile): stops at the first."""
-    rules = model.rules
-    if all(name in facts for name in rules.answer_classes):
-        return False  # every fact a rule tests is known
-    return _changes_the_level(rules, facts) or bool(_decisive(model, facts, first_only=True))
+    return bool(_analysis(model).decisive(facts, first_only=True))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from branda.rules.model import Condition, DiagnosticRule, RuleBase, per_rulebase
 from branda.rules.trace import Firing, Run
 
+Step = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # a firing: rule, the facts named, given, concludes
 MEMO_LIMIT = 16_384  # outcomes remembered before the memo starts afresh (bounds a worker's memory)
 
 
@@ -56,9 +57,18 @@ class FastEngine:
         self._diagnostics = tuple(diagnostics)
         # the same data as plain tuples, for `outcome`, which the unknown-fact analysis calls thousands of times
         self._levels = tuple((n, self.level_masks[n]) for n in range(2, rules.top + 1))
-        self._diagnostic_tests = tuple((d.rule.at_levels, d.when, d.code_bit, d.majority, d.majority_mask)
-                                       for d in diagnostics)
+        self._diagnostic_tests = {n: tuple((d.when, d.code_bit, d.majority, d.majority_mask)
+                                           for d in diagnostics if n in d.rule.at_levels) for n in rules.levels}
         self._memo: dict[int, int] = {}
+        self._indicator_steps = tuple((need, r.level, (r.name, tuple(dict.fromkeys(c.fact for c in r.when)), (),
+                                                       (r.concludes,))) for r, need in self.indicators)
+        self._ladder: dict[object, Step] = {"floor": ("level_1_floor", (), (), ("reached:1",))}
+        for n in rules.levels:
+            self._ladder["criteria", n] = (f"criteria_level_{n}", (), tuple(r.concludes for r in rules.indicators_of(n)),
+                                           (f"criteria:{n}",))
+            self._ladder["reach", n] = (f"reach_level_{n}", (), (f"reached:{n - 1}", f"criteria:{n}")
+                                        if rules.step_by_step else (f"criteria:{n}",), (f"reached:{n}",))
+            self._ladder["conclude", n] = (f"conclude_level_{n}", (), (f"reached:{n}",), (f"level:{n}",))
         self._decoded: dict[int, tuple[int, frozenset[str]]] = {}  # outcome -> (level, codes): few distinct ones
 
     def _of(self, conditions: object) -> int:
@@ -106,8 +116,8 @@ class FastEngine:
             elif step_by_step:
                 break
         result = level
-        for levels, when, code_bit, majority, together in self._diagnostic_tests:  # as `_fires` does, inlined
-            if level in levels and mask & when == when:
+        for when, code_bit, majority, together in self._diagnostic_tests[level]:  # as `_fires` does, inlined
+            if mask & when == when:
                 if majority:
                     met = (mask & together).bit_count() if together else sum(1 for b in majority if mask & b)
                     if 2 * met <= len(majority):
@@ -132,29 +142,30 @@ class FastEngine:
         """(level, diagnostic codes) exactly as the compiled experta rules conclude them."""
         return self.decode(self.outcome(self.mask(facts)))
 
-    def run(self, facts: Mapping[str, int]) -> Run:
-        """The full firing record the experta engine produces for `facts`, in its order."""
-        rules, mask = self.rules, self.mask(facts)
-        firings: list[Firing] = []
-        held: dict[int, list[str]] = {n: [] for n in rules.levels}
-        for r, need in self.indicators:
+    def skeleton(self, mask: int) -> tuple[int, tuple[Step, ...], tuple[tuple[str, str], ...]]:
+        """The firing record of every profile whose mask is `mask`, its values left out: (level, each firing as
+        (rule, the facts its `because` names, given, concludes), the diagnoses as (code, rule)).
+
+        A fact a firing names is known (its condition holds), so `run` fills in the values from the profile.
+        The steps of the indicators and of the level ladder are the same objects each time.
+        """
+        rules = self.rules
+        steps: list[Step] = []
+        held = dict.fromkeys(rules.levels, 0)
+        for need, level, step in self._indicator_steps:
             if mask & need == need:
-                firings.append(Firing(r.name, {c.fact: facts[c.fact] for c in r.when}, (), (r.concludes,)))
-                held[r.level].append(r.concludes)
-        firings.append(Firing("level_1_floor", {}, (), ("reached:1",)))
+                steps.append(step)
+                held[level] += 1
+        steps.append(self._ladder["floor"])
         level = 1
         for n in range(2, rules.top + 1):
-            if len(held[n]) != len(rules.indicators_of(n)):
+            if held[n] != len(rules.indicators_of(n)):
                 continue
-            firings.append(Firing(f"criteria_level_{n}", {}, tuple(held[n]), (f"criteria:{n}",)))
-            if not rules.step_by_step:
-                firings.append(Firing(f"reach_level_{n}", {}, (f"criteria:{n}",), (f"reached:{n}",)))
+            steps.append(self._ladder["criteria", n])
+            if not rules.step_by_step or level == n - 1:
+                steps.append(self._ladder["reach", n])
                 level = n
-            elif level == n - 1:
-                firings.append(Firing(f"reach_level_{n}", {}, (f"reached:{n - 1}", f"criteria:{n}"),
-                                      (f"reached:{n}",)))
-                level = n
-        firings.append(Firing(f"conclude_level_{level}", {}, (f"reached:{level}",), (f"level:{level}",)))
+        steps.append(self._ladder["conclude", level])
         diagnoses = []
         for d in self._diagnostics:
             if self._fires(d, mask, level):
@@ -162,11 +173,17 @@ class FastEngine:
                 tested = [c.fact for c in rule.when]
                 if rule.majority_of_level:
                     tested += [c.fact for _, c in rules.conditions_of(rule.majority_of_level)
-                               if c.holds(facts.get(c.fact))]
-                because = {name: facts[name] for name in dict.fromkeys(tested) if name in facts}
-                firings.append(Firing(rule.name, because, (f"level:{level}",), (rule.concludes,)))
+                               if mask & self._bit[(c.fact, *c.bounds)]]
+                steps.append((rule.name, tuple(dict.fromkeys(tested)), (f"level:{level}",), (rule.concludes,)))
                 diagnoses.append((rule.code, rule.name))
-        return Run(level, tuple(firings), tuple(diagnoses))
+        return level, tuple(steps), tuple(diagnoses)
+
+    def run(self, facts: Mapping[str, int]) -> Run:
+        """The full firing record the experta engine produces for `facts`, in its order."""
+        level, steps, diagnoses = self.skeleton(self.mask(facts))
+        firings = tuple(Firing(rule, {name: facts[name] for name in names}, given, concludes)
+                        for rule, names, given, concludes in steps)
+        return Run(level, firings, diagnoses)
 
 
 def _union(bits: object) -> int:
