@@ -46,7 +46,7 @@ def _inner_single(text: str, lang: str) -> str:
     return _INNER.sub(lambda m: opening + next(g for g in m.groups() if g is not None) + closing, text)
 
 
-def quoted(model: Model, text: str, lang: str, key: str = "why_quote") -> str:
+def quoted(model: Model, text: str, lang: str, key: str = "why_quote", inner: bool = True) -> str:
     """A sentence of the source in the language's quotation marks (text `key`), its own outer marks dropped
     and the marks of a quotation inside it made single.
 
@@ -55,7 +55,8 @@ def quoted(model: Model, text: str, lang: str, key: str = "why_quote") -> str:
     >>> _inner_single("Strategija tampa „super-strategija“.", "lt"), _inner_single('It becomes the "x"', "en")
     ('Strategija tampa ‚super-strategija‘.', 'It becomes the ‘x’')
     """
-    return model.text(key, lang, text=_inner_single(_unquoted(text), lang))
+    text = _unquoted(text)
+    return model.text(key, lang, text=_inner_single(text, lang) if inner else text)
 
 
 def answers_text(model: Model, values: Iterable[int], lang: str) -> str:
@@ -409,7 +410,8 @@ def facts_text(model: Model, lang: str = "en") -> str:
         lines.append(_t("facts_fact", lang, fact=words.with_code(kb, f.name, lang), polarity=polarity))
         lines.append(f"  {f.statement(lang)}")
         lines.append(f"  {_t('question', lang)}: {f.question(lang)}")
-        lines.append("  " + _t("article_line", lang, quote=quoted(kb, f.source(lang), lang)))
+        # the vocabulary shows each source exactly as the model holds it (tests/test_facts_command.py)
+        lines.append("  " + _t("article_line", lang, quote=quoted(kb, f.source(lang), lang, inner=False)))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
