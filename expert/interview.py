@@ -38,7 +38,7 @@ from typing import Any
 import yaml
 
 from branda.expert.atomic import check_writable, write_atomic, write_error
-from branda.expert.errors import InputError, shown
+from branda.expert.errors import SHOWN_CHARS, InputError, one_line
 from branda.expert.profile import MAX_PROFILE_BYTES, Evidence, Profile, check_value, load_profile
 from branda.expert.terminal import CtrlC, held
 from branda.expert.words import counted, value_words
@@ -600,6 +600,12 @@ def open_interview(model: Model, out: str | None, lang: str = "en", ctrl_c: Ctrl
 
 # --- the conversation ---------------------------------------------------------------------------------
 
+def _typed(model: Model, text: str, lang: str) -> str:
+    """What the user typed, quoted in the language's marks (“9”, „9“): on one line, cut to SHOWN_CHARS."""
+    cut = text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+    return model.text("interview_typed", lang, text=one_line(cut))
+
+
 def _ask_fact(model: Model, console: Console, name: str, lang: str) -> tuple[int | None | str, str | None]:
     """The answer to one question, and the evidence typed after `//` (None without)."""
     while True:
@@ -608,7 +614,7 @@ def _ask_fact(model: Model, console: Console, name: str, lang: str) -> tuple[int
         try:
             return parse_answer(model, answer), note
         except ValueError:
-            console.say(model.text("interview_invalid", lang, answer=shown(typed.strip())))
+            console.say(model.text("interview_invalid", lang, answer=_typed(model, typed.strip(), lang)))
 
 
 def _ask_organisation(model: Model, console: Console, lang: str) -> str | None:
@@ -663,7 +669,7 @@ def _yes_no(model: Model, console: Console, question: str, can_go_back: bool, la
         if reply == BACK:
             console.say(model.text("interview_nothing_back", lang))
         else:
-            console.say(model.text("interview_yes_no_invalid", lang, answer=shown(reply)))
+            console.say(model.text("interview_yes_no_invalid", lang, answer=_typed(model, reply, lang)))
 
 
 def _converse(model: Model, console: Console, file: InterviewFile, answers: Answers, lang: str) -> Outcome:

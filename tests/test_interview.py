@@ -43,7 +43,8 @@ from branda.expert.profile import Profile, load_profile
 from branda.expert.unknowns import decisive_unknowns
 
 VOCABULARY = list(MODEL.facts)
-SCALE = f"{MODEL.low}-{MODEL.high}"  # the answers, as the prompts name them
+SCALE = f"{MODEL.low}-{MODEL.high}"  # the answers, as the English prompt names them (interface.md)
+SCALE_PROSE = f"{MODEL.low}–{MODEL.high}"  # a range in prose, and in the Lithuanian prompt: an en dash
 TOP = MODEL.top
 LOWEST = MODEL.level(1).name("en")  # where an interview stopped early ends
 HINT_EN = f"({SCALE}, ? = don't know, q = stop)"
@@ -83,7 +84,7 @@ def test_the_prompt_is_the_interfaces_format():
 
 
 def test_the_lithuanian_prompt_keeps_the_keys_and_asks_in_lithuanian():
-    assert prompt(MODEL, FIRST, "lt") == f"[{FIRST}] {question(FIRST, 'lt')} ({SCALE}, ? = nežinau, q = sustoti) "
+    assert prompt(MODEL, FIRST, "lt") == f"[{FIRST}] {question(FIRST, 'lt')} ({SCALE_PROSE}, ? = nežinau, q = sustoti) "
 
 
 def test_the_first_question_is_the_first_level_2_fact():
@@ -170,13 +171,31 @@ def test_a_piped_interview_asks_in_order_saves_and_assesses(runner, tmp_path):
     asked = [line for line in lines if line.startswith("[")]
     assert asked == [exact_prompt(FIRST) + " 4", exact_prompt(SECOND) + " maybe", exact_prompt(SECOND) + " 2",
                      f"{exact_prompt(LEVEL_2_FACTS[2])} q"]
-    assert f"Please answer with a whole number {SCALE}, ? if you don't know, b to go back, or q to stop " \
-           "(you typed 'maybe')." in lines
+    assert f"Please answer with a whole number {SCALE_PROSE}, ? if you don't know, b to go back, or q to stop " \
+           "(you typed “maybe”)." in lines
     assert f"Stopped. 2 of {len(VOCABULARY)} questions asked so far are saved in {out}; " \
            f"run `branda interview --out {out}` to go on." in lines
-    assert f'UAB Acme: customer-service maturity level 1 of {TOP}, "{LOWEST}"' in lines
+    assert f"UAB Acme: customer-service maturity level 1 of {TOP}, “{LOWEST}”" in lines
     saved = load_answers(MODEL, out)
     assert (saved.organisation, dict(saved.facts)) == ("UAB Acme", {FIRST: 4, SECOND: 2})
+
+
+def test_a_lithuanian_invalid_answer_is_quoted_in_lithuanian_marks(runner, tmp_path):
+    out = tmp_path / "pavyzdys.yaml"
+    result = runner.invoke(cli, ["interview", "--out", str(out), "--lang", "lt"], input="UAB Pavyzdys\n9\n'1'\nq\n")
+    lines = result.output.splitlines()
+    assert ("Atsakykite sveikuoju skaičiumi nuo 1 iki 5; jei nežinote, įveskite ?, jei norite grįžti atgal – b, "
+            "o jei norite sustoti – q (įvedėte „9“).") in lines
+    assert any(line.endswith("(įvedėte „'1'“).") for line in lines)
+    assert not any("(įvedėte '" in line for line in lines)
+
+
+def test_a_long_or_odd_invalid_answer_is_cut_and_kept_on_one_line(runner, tmp_path):
+    out = tmp_path / "acme.yaml"
+    typed = "x" * 70 + "\u2028y"
+    result = runner.invoke(cli, ["interview", "--out", str(out)], input=f"UAB Acme\n{typed}\nq\n")
+    said = next(line for line in result.output.splitlines() if line.startswith("Please answer"))
+    assert said.endswith(f"(you typed “{'x' * 60}…”).")
 
 
 def test_when_nothing_left_can_change_the_result_it_offers_the_rest(runner, tmp_path):
@@ -242,7 +261,7 @@ def test_the_interview_in_lithuanian(runner, tmp_path):
     out = tmp_path / "lt.yaml"
     result = runner.invoke(cli, ["interview", "--out", str(out), "--lang", "lt"], input="UAB Pavyzdys\n4\nq\n")
     assert result.exit_code == 0
-    assert f"[{FIRST}] {question(FIRST, 'lt')} ({SCALE}, ? = nežinau, q = sustoti) 4" in result.output
+    assert f"[{FIRST}] {question(FIRST, 'lt')} ({SCALE_PROSE}, ? = nežinau, q = sustoti) 4" in result.output
     assert f"klientų aptarnavimo brandos lygis 1 iš {TOP}" in result.output
 
 
@@ -380,7 +399,7 @@ def test_an_invalid_reply_to_ask_the_rest_is_asked_again(runner, tmp_path, monke
     invalid = [t for t in typed[:offers] if t.lower() not in ("", "y", "yes", "n", "no", "q")]
     assert offers == len(invalid) + 1
     for t in invalid:
-        assert f"Please answer y (yes) or n (no); Enter is no, b goes back one question (you typed {t!r})." in output
+        assert f"Please answer y (yes) or n (no); Enter is no, b goes back one question (you typed “{t}”)." in output
     assert ("[touchpoint_data]" in output) == asks_the_rest
     assert ("touchpoint_data" in load_answers(MODEL, tmp_path / "settled.yaml").facts) == asks_the_rest
 
@@ -390,7 +409,7 @@ def test_the_lithuanian_offer_takes_t_and_asks_again_on_anything_else(runner, tm
     output = transcript(runner, tmp_path, monkeypatch, ["4", "t", "2"], "lt", "settled.yaml")
     assert output.count("Ar vis tiek užduoti likusius klausimus (liko: 1)? [t/N]") == 2
     assert "Atsakykite t (taip) arba n (ne); Enter reiškia „ne“, b – grįžti vienu klausimu atgal " \
-           "(įvedėte '4')." in output
+           "(įvedėte „4“)." in output
     assert "[y/N]" not in output
     assert load_answers(MODEL, tmp_path / "settled.yaml").facts["touchpoint_data"] == 2
 
@@ -536,8 +555,8 @@ def test_in_a_terminal_ctrl_c_keeps_the_answers_and_a_second_run_asks_only_the_r
     screen = first.expect(exact_prompt(FIRST) + " ")
     assert screen.endswith("\n" + exact_prompt(FIRST) + " ")  # the prompt starts its own line, exactly
     first.type("9")
-    first.expect(f"Please answer with a whole number {SCALE}, ? if you don't know, b to go back, or q to stop "
-                 "(you typed '9').")
+    first.expect(f"Please answer with a whole number {SCALE_PROSE}, ? if you don't know, b to go back, or q to stop "
+                 "(you typed “9”).")
     first.expect("\n" + exact_prompt(FIRST) + " ")  # asked again
     first.type("4")
     first.expect("\n" + exact_prompt(SECOND) + " ")
@@ -555,7 +574,7 @@ def test_in_a_terminal_ctrl_c_keeps_the_answers_and_a_second_run_asks_only_the_r
     second.type("?")
     second.expect("\n" + exact_prompt(LEVEL_2_FACTS[2]) + " ")
     second.type("q")
-    second.expect(f'UAB Acme: customer-service maturity level 1 of {TOP}, "{LOWEST}"')
+    second.expect(f"UAB Acme: customer-service maturity level 1 of {TOP}, “{LOWEST}”")
     assert second.wait() == 0
     raw = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert raw["facts"] == {FIRST: 4, SECOND: "?"}  # "don't know" is kept as asked: '?'
@@ -577,7 +596,7 @@ def test_in_a_terminal_an_interview_runs_to_the_assessment(terminal, tmp_path):
     t = terminal("interview", "--out", str(out))
     t.expect(exact_prompt(last) + " ")
     t.type("4")
-    t.expect(f'Full: customer-service maturity level {TOP} of {TOP}, "{MODEL.level(TOP).name("en")}"')
+    t.expect(f"Full: customer-service maturity level {TOP} of {TOP}, “{MODEL.level(TOP).name('en')}”")
     assert t.wait() == 0
     assert load_answers(MODEL, out).facts[last] == 4
 
