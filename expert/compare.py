@@ -308,10 +308,9 @@ def _level(kb: Model, level: int, lang: str) -> str:
     return kb.text("compare_level", lang, level=level, name=kb.level(level).name(lang))
 
 
-def _moved(kb: Model, name: str, old: int | None, new: int | None, lang: str, first: bool = False) -> str:
+def _moved(kb: Model, name: str, old: int | None, new: int | None, lang: str) -> str:
     """One fact's change said in words: "analysis of customer experiences fell from “mostly true” to …"."""
-    label = words.label(kb, name, lang)
-    label = label if first else inline(label)
+    label = inline(words.label(kb, name, lang))
     said = {"old": words.value_words(kb, old, lang), "new": words.value_words(kb, new, lang)}
     if new is None:
         return kb.text("compare_now_unknown", lang, label=label, **said)
@@ -366,10 +365,11 @@ def step_sentence(kb: Model, s: Step, lang: str) -> tuple[str, tuple[str, ...]]:
 
 
 def risk_moved(kb: Model, s: Step, said: Sequence[str], lang: str) -> tuple[str, tuple[str, ...]]:
-    """The changed facts of the fall-back risk not in `said`, in words ("Resting on laurels rose from … to …"; ""
-    when there are none), and those facts."""
+    """The changed facts of the fall-back risk not in `said`, in words for the middle of a sentence ("resting on
+    laurels rose from … to …"; "" when there are none), and those facts. The engine names them as no cause of the
+    step's level: a text says them apart ("Separately, …")."""
     risk = tuple(f for f in s.risk if f not in said)
-    return "; ".join(_moved(kb, f, *s.changes[f], lang, first=i == 0) for i, f in enumerate(risk)), risk
+    return "; ".join(_moved(kb, f, *s.changes[f], lang) for f in risk), risk
 
 
 def _step_lines(kb: Model, s: Step, lang: str) -> list[str]:
@@ -380,7 +380,7 @@ def _step_lines(kb: Model, s: Step, lang: str) -> list[str]:
         lines += [_change_line(kb, f, s.changes[f], lang) for f in named]
     moved, risk = risk_moved(kb, s, said, lang)
     if risk:
-        lines.append(f"{moved}. " + kb.text("compare_risk", lang, advice=kb.transitions.risk.advice(lang)))
+        lines.append(kb.text("compare_risk", lang, moved=moved, advice=kb.transitions.risk.advice(lang)))
         said += risk
     rest = [f for f in s.changes if f not in said]
     if not s.changes:

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from branda.cli import cli
+from branda.expert import summary, words
 from branda.expert.assess import assess
 from branda.expert.compare import (Moment, compare, comparison_json, comparison_text, fact_changes, load_history,
                                    timeline, trend)
@@ -64,8 +65,9 @@ def test_the_text_says_when_and_why_level_4_was_lost(runner):
     assert ("Level 4 “Towards analysis” was lost between 2025-11-20 and 2026-11-20: analysis of customer "
             "experiences fell from “mostly true” to “partly true”.") in lines
     advice = MODEL.transitions.risk.advice("en")
-    assert ("Resting on laurels rose from “partly true” to “fully true”. The article warns that this is how "
-            f"organisations slip down. {advice}") in lines
+    # the engine names analytics as the cause: the risk is said apart, as no cause of the loss
+    assert ("Separately, resting on laurels rose from “partly true” to “fully true”: the risk the article warns "
+            f"about. {advice}") in lines
     assert ("Level 4 “Towards analysis” was reached between 2024-11-20 and 2025-11-20: quantitative goals rose "
             "from “partly true” to “mostly true”; analysis of customer experiences rose from “partly true” to "
             "“mostly true”.") in lines
@@ -78,10 +80,15 @@ def test_the_lithuanian_text(runner):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Vertinimų palyginimas: UAB Acme (3 vertinimai)"
-    assert ("Nuo 2025-11-20 iki 2026-11-20 prarastas 4 lygis „Analizės link“: klientų patirčių analizė – buvo "
-            "„greičiau tiesa“, dabar „iš dalies tiesa“.") in lines
-    assert any(line.startswith("Užmigimas ant laurų – buvo „iš dalies tiesa“, dabar „visiškai tiesa“. Straipsnis "
-                               "įspėja, kad taip smunkama žemyn. Nuolat vertinkite") for line in lines)
+    # a past step says "rose from … to", never "now"
+    assert ("Nuo 2025-11-20 iki 2026-11-20 prarastas 4 lygis „Analizės link“: klientų patirčių analizė nukrito nuo "
+            "„greičiau tiesa“ iki „iš dalies tiesa“.") in lines
+    assert ("Nuo 2024-11-20 iki 2025-11-20 pasiektas 4 lygis „Analizės link“: kiekybiniai tikslai pakilo nuo „iš "
+            "dalies tiesa“ iki „greičiau tiesa“; klientų patirčių analizė pakilo nuo „iš dalies tiesa“ iki „greičiau "
+            "tiesa“.") in lines
+    assert any(line.startswith("Be to, užmigimas ant laurų pakilo nuo „iš dalies tiesa“ iki „visiškai tiesa“ – dėl "
+                               "šios rizikos straipsnis įspėja. Nuolat vertinkite") for line in lines)
+    assert "dabar" not in "\n".join(lines[6:])  # the steps lie in the past
     assert f"2025-11-20   4 lygis „Analizės link“      Respondentų: 2 ({CEO}, {CFO})" in lines
     assert "Kiti pokyčiai:" in lines
 
@@ -105,6 +112,22 @@ def test_a_client_that_never_fell_back_is_told_so(runner, write_profile):
     assert result.exit_code == 0, result.output
     assert result.output.rstrip().endswith("The level did not fall back between any two of these assessments.")
     assert "Level 3 “Super-strategy” was reached between 2020-01-01 and 2021-01-01" in result.output
+
+
+@pytest.mark.parametrize(("lang", "went", "came"), [
+    ("en", "{label} was {value}, then not answered", "{label} was not answered, then {value}"),
+    ("lt", "{label} – iš pradžių {value}, vėliau atsakymo nebuvo", "{label} – iš pradžių atsakymo nebuvo, vėliau {value}")])
+def test_an_answer_that_went_missing_or_came_back_is_said_in_the_past(lang, went, came):
+    (_, cond), *_ = MODEL.rules.conditions_of(4)
+    value = next(v for v in MODEL.rules.scale if cond.holds(v))
+    facts = {**BY_LEVEL[4].facts, cond.fact: value}
+    without = Profile({k: v for k, v in facts.items() if k != cond.fact}, "UAB Acme", "2020-01-02", "b.yaml")
+    moments = [Profile(facts, "UAB Acme", "2020-01-01", "a.yaml"), without,
+               Profile(facts, "UAB Acme", "2020-01-03", "c.yaml")]
+    text = comparison_text(compare(MODEL, timeline(MODEL, moments)), lang)
+    said = {"label": summary.inline(MODEL.facts[cond.fact].label(lang)), "value": words.value_words(MODEL, value, lang)}
+    assert went.format(**said) in text and came.format(**said) in text
+    assert not re.search(r"\b(now|dabar)\b", text.split("\n\n", 1)[1])
 
 
 def test_a_fall_of_two_levels_names_the_conditions_of_both():
