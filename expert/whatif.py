@@ -207,7 +207,8 @@ def _changes_text(c: Comparison, lang: str) -> list[str]:
     for name, (old, new) in c.changes.items():
         if old == new:
             key = "whatif_same_unknown" if old is None else "whatif_same"
-            lines.append(kb.text(key, lang, fact=words.with_code(kb, name, lang), value=words.value_words(kb, old, lang)))
+            lines.append(kb.text(key, lang, fact=words.with_code(kb, name, lang),
+                                 value=words.value_words(kb, old, lang)))
     return lines
 
 
