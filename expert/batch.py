@@ -100,9 +100,10 @@ class RowAssessor:
         self._level_names = {n: kb.level(n).name(settings.lang) for n in kb.rules.levels}
         self._codes = tuple(kb.diagnostics)
         if settings.kind == "json":
-            from branda.expert.serialize import assessment_json
+            from branda.expert.serialize import AssessmentText, assessment_json
 
             self._json = assessment_json
+            self._text = AssessmentText(kb, settings.lang) if settings.engine == "fast" else None
 
     def profile(self, cells: list[str]) -> Profile:
         """The row as a profile: the organisation (None when empty) and the known facts."""
@@ -159,6 +160,15 @@ class RowAssessor:
             return self._groups(rows)
         results: list[Row] = []
         kind, lang, engine = self.settings.kind, self.settings.lang, self.settings.engine
+        if kind == "json" and self._text is not None:  # the fast path: each row's text written from its masks
+            text = self._text.text
+            items = []
+            for cells in rows:
+                profile = self.profile(cells)
+                item, result = text(profile.facts, profile.organisation)
+                items.append(item)
+                results.append(result)
+            return ",\n".join(items), results
         if kind == "json":
             items = []
             for cells in rows:
@@ -187,6 +197,14 @@ class RowAssessor:
 
         results: list[Row] = []
         kind, lang, engine = self.settings.kind, self.settings.lang, self.settings.engine
+        if kind == "json" and self._text is not None:
+            items = []
+            for group in groups:
+                profile = self.consensus(group).profile
+                item, result = self._text.text(dict(profile.facts), profile.organisation, profile.panel)
+                items.append(item)
+                results.append(result)
+            return ",\n".join(items), results
         if kind == "json":
             items = []
             for group in groups:
@@ -564,12 +582,14 @@ def run_batch(model: Model, source: str | Path, out: Path | None = None, kind: s
 
 
 def summary_json(s: Summary, lang: str = "en") -> dict[str, Any]:
-    """The summary for scripts: every level and diagnostic with its count, and every blocking fact, commonest first."""
+    """The summary for scripts: every level with its count and share of the organisations (the peer distribution,
+    4 decimals), every diagnostic with its count, and every blocking fact, commonest first."""
     kb = s.model
     return {
         "file": s.source,
         "organisations": s.organisations,
-        "levels": [{"level": n, "level_name": kb.level(n).name(lang), "organisations": c} for n, c in s.levels.items()],
+        "levels": [{"level": n, "level_name": kb.level(n).name(lang), "organisations": c,
+                    "share": round(c / s.organisations, 4) if s.organisations else 0.0} for n, c in s.levels.items()],
         "diagnostics": [{"code": code, "title": kb.diagnostics[code].title(lang), "organisations": c}
                         for code, c in s.diagnostics.items()],
         "blockers": [{"fact": fact, "organisations": c} for fact, c in s.blockers],

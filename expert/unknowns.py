@@ -18,6 +18,7 @@ from branda.knowledge.model import Model
 from branda.rules.fast import fast_engine
 
 EXHAUSTIVE_UP_TO = 4  # unknown facts
+RESULTS_KEPT = 4_096  # decisive_unknowns results remembered (the dict starts afresh when full)
 
 Bits = tuple[tuple[str, int], ...]  # (fact, the bits an answer to it sets), in the rules' order
 Group = tuple[int, tuple[int, ...]]  # the bits an answer sets, and the answers that set them
@@ -33,6 +34,18 @@ def _holds(mask: int, rule: _Rule) -> bool:
         return True
     met = (mask & together).bit_count() if together else sum(1 for b in majority if mask & b)
     return 2 * met > len(majority)
+
+
+def _union(bits: Iterable[int]) -> int:
+    mask = 0
+    for b in bits:
+        mask |= b
+    return mask
+
+
+def _answers(groups: list[tuple[int, ...]]) -> tuple[int, ...]:
+    """The answers of the groups found, in order (a group's own answers are in order)."""
+    return groups[0] if len(groups) == 1 else tuple(sorted(v for answers in groups for v in answers))
 
 
 class _Analysis:
@@ -56,6 +69,10 @@ class _Analysis:
         for name, bits in value_bits.items():
             most, least = bits[model.high], bits[model.low]
             self.best[name], self.worst[name] = (most, least) if model.facts[name].positive else (least, most)
+        self.best_bits = self.worst_bits = 0
+        for name in value_bits:
+            self.best_bits |= self.best[name]
+            self.worst_bits |= self.worst[name]
         self.levels = tuple((n, m.level_masks[n]) for n in range(2, rules.top + 1))
         self.thresholds: tuple[Bits, ...] = tuple(  # levels 3..top: each open condition at its threshold
             tuple({c.fact: value_bits[c.fact][c.threshold] for _, c in rules.conditions_of(n)}.items())
@@ -69,13 +86,18 @@ class _Analysis:
             for _, c in rules.conditions_of(n):
                 reaching[c.fact] = c.nearest(reaching.get(c.fact))
             self.reaching.append(tuple((name, value_bits[name][v]) for name, v in reaching.items()))
+        self.reaching_bits = [_union(bits for _, bits in table) for table in self.reaching]
+        self.threshold_bits = [_union(bits for _, bits in table) for table in self.thresholds]
         # For an outcome at level l: `rises`, the higher levels one answer could complete (the next one, step by
         # step); `lower`, the bits it cannot lose and stay at l; `codes`, each code that can be raised at l with
         # its outcome bit, the bits its rules test, and its rules.
         self.low = (1 << m.level_bits) - 1
+        self._holding: dict[int, tuple[int, int]] = {}  # see _held
+        self._results: dict[tuple[int, tuple[str, ...]], dict[str, tuple[int, ...]]] = {}  # see `decisive_unknowns`
         self.rises: dict[int, tuple[int, ...]] = {}
         self.lower: dict[int, int] = {}
         self.codes: dict[int, tuple[tuple[int, int, tuple[_Rule, ...]], ...]] = {}
+        self.open_rules: dict[int, tuple[tuple[int, tuple[tuple[_Rule, int, int, int], ...]], ...]] = {}
         for level in rules.levels:
             higher = [m.level_masks[n] for n in range(level + 1, rules.top + 1)]
             self.rises[level] = tuple(higher[:1] if rules.step_by_step else higher)
@@ -97,6 +119,10 @@ class _Analysis:
                         touched |= b
                 codes.append((bit_of[code], touched, tuple(rules_)))
             self.codes[level] = tuple(codes)
+            self.open_rules[level] = tuple((code_bit, tuple(
+                (rule, _union(rule[2]), len(rule[2]) // 2 + 1,
+                 max((bits & rule[1]).bit_count() for groups in self.groups.values() for bits, _ in groups)
+                 if rule[1] else 0) for rule in rules_)) for code_bit, _, rules_ in codes)
 
     def reachable_level(self, known: int, unknown_bits: int) -> int:
         """The highest level the known facts allow if every unknown fact were answered favourably: no condition
@@ -117,36 +143,28 @@ class _Analysis:
         facts still allow, just the answers that reach it (the rest left unknown). The last come first: they
         are the likeliest to show a fact decisive, and the order changes only how soon the search stops.
         """
-        fact_bits, best_bits, worst_bits = self.fact_bits, self.best, self.worst
-        best = worst = known
         unknown_bits = 0
+        fact_bits = self.fact_bits
         for name in unknown:
-            if name in fact_bits:
-                unknown_bits |= fact_bits[name]
-                best |= best_bits[name]
-                worst |= worst_bits[name]
-        found: list[int] = []
-        for table in self.reaching[:self.reachable_level(known, unknown_bits) - 1][::-1]:
-            mask = known
-            for name, bits in table:
-                if name not in facts:
-                    mask |= bits
-            found.append(mask)
-        found += (best, worst, known)
-        for table in self.thresholds:
-            mask = known
-            for name, bits in table:
-                if name not in facts:
-                    mask |= bits
-            found.append(mask)
+            unknown_bits |= fact_bits.get(name, 0)
+        # a table's bits for the unknown facts alone: each fact's bits are its own, so one AND picks them
+        found = [known | (bits & unknown_bits)
+                 for bits in self.reaching_bits[:self.reachable_level(known, unknown_bits) - 1][::-1]]
+        found += (known | (self.best_bits & unknown_bits), known | (self.worst_bits & unknown_bits), known)
+        found += [known | (bits & unknown_bits) for bits in self.threshold_bits]
         for table in self.majorities:
             assigned: dict[str, int] = {}
+            mask = known
             for name, bits in table:
                 if name not in facts:
-                    assigned[name] = bits
-                    mask = known
-                    for b in assigned.values():
-                        mask |= b
+                    if name in assigned:  # the fact counted twice: its later threshold replaces the earlier
+                        assigned[name] = bits
+                        mask = known
+                        for b in assigned.values():
+                            mask |= b
+                    else:
+                        assigned[name] = bits
+                        mask |= bits
                     found.append(mask)
         return list(dict.fromkeys(found))
 
@@ -155,7 +173,8 @@ class _Analysis:
         options = [self.options.get(o, (0,)) for o in unknown]
         return (known | sum(combo) for combo in itertools.product(*options))
 
-    def decisive(self, facts: Mapping[str, int], first_only: bool) -> dict[str, tuple[int, ...]]:
+    def decisive(self, facts: Mapping[str, int], first_only: bool, known: int | None = None
+                 ) -> dict[str, tuple[int, ...]]:
         """Each decisive unknown fact of `facts` with its answers that change the outcome (with `first_only`,
         one decisive fact at most: whether there is one).
 
@@ -175,8 +194,8 @@ class _Analysis:
             return {}
         m = self.engine
         memo, outcome = m._memo, m.outcome  # noqa: SLF001 - the memo read directly: most masks are in it
-        low, lower_of, codes_of = self.low, self.lower, self.codes
-        known = m.mask(facts)
+        low, held_of = self.low, self._holding
+        known = m.mask(facts) if known is None else known
         exhaustive = len(unknown) <= EXHAUSTIVE_UP_TO
         contexts = self.completions(unknown, known) if exhaustive else self.contexts(facts, unknown, known)
         open_bits = several_bits = 0  # the bits of the facts still pending, and of those with several answer groups
@@ -202,10 +221,8 @@ class _Analysis:
                 continue  # it answers no pending fact: it tests nothing new
             result = memo.get(context) or outcome(context)  # an outcome is never 0: its level is at least 1
             level = result & low
-            lower, raised = lower_of[level], 0  # the bits that hold the level; the bits the raised codes test
-            for code_bit, touched, _ in codes_of[level]:
-                if result & code_bit:
-                    raised |= touched
+            held = held_of.get(result) or self._held(result)
+            lower, raised = held  # the bits that hold the level; the bits the raised codes test
             # the facts this completion answers whose answer may matter, or which have other answers to try
             x = answered & (lower | raised | several_bits)
             while x:
@@ -232,51 +249,84 @@ class _Analysis:
                     done(name, group)
             if found and first_only:
                 name = next(iter(found))
-                return {name: tuple(sorted(v for answers in found[name] for v in answers))}
+                return {name: _answers(found[name])}
             if not pending:
                 break
-        return {name: tuple(sorted(v for answers in found[name] for v in answers)) for name in unknown if name in found}
+        return {name: _answers(found[name]) for name in unknown if name in found}
 
-    def _added(self, context: int, level: int, result: int, candidates: int) -> Iterable[tuple[str, Group]]:
+    def remembered(self, facts: Mapping[str, int], known: int) -> dict[str, tuple[int, ...]]:
+        """`decisive(facts)` (`known` is the mask of `facts`), remembered per (mask, the facts known) for the
+        last RESULTS_KEPT profiles: the answer depends on nothing else, and a batch's rows repeat. The dict
+        returned is the one kept: not to be changed."""
+        key = (known, tuple(facts))
+        found = self._results.get(key)
+        if found is None:
+            if len(self._results) >= RESULTS_KEPT:
+                self._results.clear()
+            found = self._results[key] = self.decisive(facts, first_only=False, known=known)
+        return found
+
+    def _held(self, result: int) -> tuple[int, int]:
+        """For an outcome: the bits that hold its level, and the bits its raised codes' rules test (remembered:
+        a model has a few hundred outcomes at most)."""
+        level, raised = result & self.low, 0
+        for code_bit, touched, _ in self.codes[level]:
+            if result & code_bit:
+                raised |= touched
+        self._holding[result] = found = (self.lower[level], raised)
+        return found
+
+    def _added(self, context: int, level: int, result: int, candidates: int) -> list[tuple[str, Group]]:
         """The answers to facts `context` leaves unknown (with a bit in `candidates`) that change its outcome.
 
         The outcome only grows with bits while the level stays (a rule needs bits, never their absence), so an
-        answer changes it when it completes a higher level, or raises a code not raised yet: then every bit
-        the level or rule still misses is the answer's, or (a majority test) the answer adds enough of the
-        counted bits. Only the owners of those bits are tried, each answer checked in full.
+        answer changes it when it completes a higher level, or raises a code not raised yet: every bit the
+        level or rule still misses is then the answer's, and (a majority test) the answer adds enough of the
+        counted bits. Only the owners of those bits are tried.
         """
         fact_bits, owner, groups_of = self.fact_bits, self.owner, self.groups
+        found = []
         for need in self.rises[level]:
             miss = need & ~context
             name = owner.get(miss & -miss)
             if name is not None and miss & candidates == miss and not miss & ~fact_bits[name] \
                     and not context & fact_bits[name]:
-                for group in groups_of[name]:
-                    if not miss & ~group[0]:
-                        yield name, group
-        for code_bit, _, rules in self.codes[level]:
+                found += [(name, group) for group in groups_of[name] if not miss & ~group[0]]
+        for code_bit, rules in self.open_rules[level]:
             if result & code_bit:
                 continue
-            for rule in rules:
-                when, _, majority = rule
+            for rule, counted, needed, gain in rules:
+                when, together, majority = rule
                 miss = when & ~context
+                deficit = 0
+                if together:
+                    deficit = needed - (context & together).bit_count()
+                    if deficit > gain:
+                        continue  # no one answer adds enough of the counted bits
                 if miss:
                     name = owner.get(miss & -miss)
-                    names = [name] if name is not None and miss & candidates == miss else []
-                else:  # the majority falls short: the owners of the counted bits not set yet
-                    names, x = [], 0
-                    for b in majority:
-                        x |= b
-                    x &= candidates & ~context
+                    if name is None or miss & candidates != miss or miss & ~fact_bits[name] \
+                            or context & fact_bits[name]:
+                        continue
+                    names = [name]
+                elif majority:  # the majority falls short: the owners of the counted bits not set yet
+                    names, x = [], counted & candidates
                     while x:
                         name = owner[x & -x]
                         x &= ~fact_bits[name]
-                        names.append(name)
+                        if not context & fact_bits[name]:
+                            names.append(name)
+                else:
+                    continue  # it holds already (its code would be raised)
                 for name in names:
-                    if not context & fact_bits[name]:
-                        for group in groups_of[name]:
-                            if _holds(context | group[0], rule):
-                                yield name, group
+                    for group in groups_of[name]:
+                        bits = group[0]
+                        if miss & ~bits:
+                            continue
+                        if (bits & together).bit_count() >= deficit if together or not majority \
+                                else _holds(context | bits, rule):
+                            found.append((name, group))
+        return found
 
 
 _analyses: dict[int, tuple[Model, _Analysis]] = {}
@@ -290,9 +340,18 @@ def _analysis(model: Model) -> _Analysis:
     return found[1]
 
 
+def decisive_of_mask(model: Model, facts: Mapping[str, int], known: int) -> dict[str, tuple[int, ...]]:
+    """`decisive_unknowns(model, facts)` when the mask of `facts` is known already; the dict is not to be changed."""
+    return _analysis(model).remembered(facts, known)
+
+
 def decisive_unknowns(model: Model, facts: Mapping[str, int]) -> dict[str, tuple[int, ...]]:
-    """Each unknown fact whose answer could change the level or the diagnostics, with the answers that would."""
-    return _analysis(model).decisive(facts, first_only=False)
+    """Each unknown fact whose answer could change the level or the diagnostics, with the answers that would.
+
+    Remembered (`_Analysis.remembered`).
+    """
+    analysis = _analysis(model)
+    return dict(analysis.remembered(facts, analysis.engine.mask(facts)))
 
 
 def any_decisive_unknown(model: Model, facts: Mapping[str, int]) -> bool:

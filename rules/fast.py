@@ -178,6 +178,10 @@ class FastEngine:
                 diagnoses.append((rule.code, rule.name))
         return level, tuple(steps), tuple(diagnoses)
 
+    def static_steps(self) -> tuple[Step, ...]:
+        """The steps `skeleton` gives as the same objects every time: the indicators' and the ladder's."""
+        return (*(step for _, _, step in self._indicator_steps), *self._ladder.values())
+
     def run(self, facts: Mapping[str, int]) -> Run:
         """The full firing record the experta engine produces for `facts`, in its order."""
         level, steps, diagnoses = self.skeleton(self.mask(facts))

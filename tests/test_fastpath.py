@@ -7,6 +7,7 @@ rules; the bundled one also every profile one fact away from an example.
 
 from __future__ import annotations
 
+import itertools
 import random
 import zlib
 from pathlib import Path
@@ -15,7 +16,8 @@ import pytest
 from branda.expert.engine import session
 from branda.expert.profile import load_profile
 from branda.knowledge.model import BUNDLED, MODEL_FILES, Model, load_model
-from branda.rules.fast import evaluate, trace
+from branda.expert.unknowns import EXHAUSTIVE_UP_TO, any_decisive_unknown, decisive_unknowns
+from branda.rules.fast import evaluate, fast_engine, trace
 from conftest import EXAMPLE_FILES, MODEL, ROOT
 from model_variants import VARIANTS, variant_models  # noqa: F401 - variant_models is a fixture
 
@@ -135,3 +137,76 @@ def test_the_variants_are_what_their_names_say(variant_models) -> None:  # noqa:
     assert loaded["language de"].languages == (*MODEL.languages, "de")
     assert "cx_owner" in loaded["renamed fact"].facts and "cx_ownership" not in loaded["renamed fact"].facts
     assert loaded["changed threshold"].rules != MODEL.rules
+
+
+def _plain_decisive(model: Model, facts: Facts) -> dict[str, tuple[int, ...]]:
+    """The decisive-unknowns analysis as first written (expert/unknowns.py before it went completion by completion):
+    for each unknown fact a rule tests, each context (every way to answer the others, with at most
+    EXHAUSTIVE_UP_TO unknowns; else the representative completions), each of its answer groups, two outcomes."""
+    rules, m = model.rules, fast_engine(model.rules)
+    unknown = [name for name in model.facts if name not in facts]
+    known = m.mask(facts)
+
+    def groups(name: str) -> list[tuple[int, tuple[int, ...]]]:
+        return [(m.value_bits[name][a[0]], a) for a in rules.answer_classes.get(name, ())]
+
+    def reachable() -> int:
+        top = 1
+        for n in range(2, rules.top + 1):
+            if any(c.fact in facts and not c.holds(facts[c.fact]) for _, c in rules.conditions_of(n)):
+                break
+            top = n
+        return top
+
+    def representative() -> set[int]:
+        best = worst = known
+        for name in unknown:
+            if name in m.value_bits:
+                most, least = m.value_bits[name][model.high], m.value_bits[name][model.low]
+                high, low = (most, least) if model.facts[name].positive else (least, most)
+                best, worst = best | high, worst | low
+        found = {known, best, worst}
+        for n in range(3, rules.top + 1):
+            found.add(known | m.mask({c.fact: c.threshold for _, c in rules.conditions_of(n) if c.fact not in facts}))
+        for level in sorted({d.majority_of_level for d in rules.diagnostics if d.majority_of_level}):
+            assigned: dict[str, int] = {}
+            for _, c in rules.conditions_of(level):
+                if c.fact not in facts:
+                    assigned[c.fact] = c.threshold
+                    found.add(known | m.mask(assigned))
+        reaching = dict(facts)
+        for n in range(2, reachable() + 1):
+            for _, c in rules.conditions_of(n):
+                if c.fact not in facts:
+                    reaching[c.fact] = c.nearest(reaching.get(c.fact))
+            found.add(m.mask(reaching))
+        return found
+
+    shared = None if len(unknown) <= EXHAUSTIVE_UP_TO else representative()
+    result = {}
+    for name in (n for n in unknown if n in rules.answer_classes):
+        if shared is None:
+            options = [[0, *(b for b, _ in groups(o) if b)] for o in unknown if o != name]
+            contexts = {known | sum(combo) for combo in itertools.product(*options)}
+        else:
+            contexts = {c & ~m.fact_bits[name] for c in shared}
+        found = {v for c in contexts for bits, answers in groups(name)
+                 if bits and m.outcome(c | bits) != m.outcome(c) for v in answers}
+        if found:
+            result[name] = tuple(sorted(found))
+    return result
+
+
+def test_the_decisive_unknowns_are_those_of_the_plain_analysis(model: Model) -> None:
+    """The analysis assess and batch use finds, on every model the tests load, exactly what the plain one finds."""
+    seed = zlib.crc32(str(model.directory.name).encode()) + 1
+    profiles = generated(model, PER_MODEL, seed)
+    for example in own_examples(model):
+        profiles += neighbours(model, dict(load_profile(model, example).facts))
+    some = 0
+    for facts in profiles:
+        expected = _plain_decisive(model, facts)
+        assert decisive_unknowns(model, facts) == expected, facts
+        assert any_decisive_unknown(model, facts) == bool(expected), facts
+        some += bool(expected)
+    assert 0 < some < len(profiles)
