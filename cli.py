@@ -9,7 +9,6 @@ import signal
 import sys
 from pathlib import Path
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -29,14 +28,6 @@ from branda.expert.terminal import terminal_safe
 
 if TYPE_CHECKING:
     from branda.knowledge.model import Model
-
-
-def _version() -> str:
-    """The installed version (read once, from the package metadata)."""
-    try:
-        return version("branda")
-    except PackageNotFoundError:  # a checkout that was never installed
-        return "0+checkout"
 
 
 class BadInput(click.ClickException):
@@ -196,7 +187,7 @@ set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
 
 
 @click.group(cls=BrandaGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), prog_name="branda")
+@click.version_option(package_name="branda", prog_name="branda")  # the metadata read only for --version
 @click.option("--model", "model_dir", envvar="BRANDA_MODEL", metavar="DIR", type=click.Path(file_okay=False),
               help="The maturity model to use: a folder like `branda model export` writes (default: the bundled "
                    "article model; also BRANDA_MODEL).")
