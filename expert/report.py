@@ -106,11 +106,33 @@ def _when_words(r: Report, conditions: Sequence[Condition]) -> str:
 
 # --- page 1: the executive summary ----------------------------------------------------------------------
 
+def _open_next(r: Report) -> list[str]:
+    """The unanswered facts a criterion of the next level needs (said under "what stands before" it)."""
+    if r.a.level >= r.kb.top:
+        return []
+    return list(dict.fromkeys(g.fact for g in r.a.why_not_next if g.value is None))
+
+
+def _answer_first(r: Report, facts: Sequence[str]) -> str:
+    """Priority 1 when the next level waits on unanswered questions: answer them, they may already hold."""
+    kb, lang, n = r.kb, r.lang, len(facts)
+    labels = summary.labels_said(kb, facts, lang)
+    if n == 1:
+        return r.t("report_answer_first_one", level=r.a.level + 1, labels=labels)
+    return r.t("report_answer_first", count=n, level=r.a.level + 1, labels=labels,
+               open=words.noun(kb, n, "report_open_adjective_acc", lang),
+               questions=words.noun(kb, n, "noun_question_acc", lang))
+
+
 def _priorities(r: Report) -> list[str]:
-    """The plan's first actions (the first wave, then the next); at the top level, keeping it."""
+    """The plan's first actions (the first wave, then the next); at the top level, keeping it. When the next
+    level waits on unanswered questions, answering them comes first, and no action is given for a fact that
+    nobody has answered yet (it may already hold)."""
     kb, a = r.kb, r.a
     risk = kb.transitions.risk
-    found: list[str] = []
+    tr = kb.transitions
+    unanswered = _open_next(r)
+    found: list[str] = [_answer_first(r, unanswered)] if unanswered else []
     if risk.diagnostic in a.codes and risk.diagnostic in kb.diagnostics:
         found.append(kb.diagnostics[risk.diagnostic].advice(r.lang))
     if r.plan.already:
@@ -119,8 +141,10 @@ def _priorities(r: Report) -> list[str]:
             found.append(risk.advice(r.lang))
         found.append(kb.transitions.lapse.advice(r.lang))
     for step in r.plan.steps:
+        known = {g.fact for g in step.requires if g.value is not None}
         for wave in step.waves:
-            found += [action.text(r.lang) for action in wave]
+            found += [action.text(r.lang) for action in wave
+                      if not unanswered or known & set(tr.capabilities[action.capability].facts)]
     return list(dict.fromkeys(found))[:PRIORITIES]
 
 
@@ -316,11 +340,12 @@ def _disputed(r: Report) -> list[Block]:
 
 def _open_questions(r: Report) -> list[Block]:
     kb, a, lang = r.kb, r.a, r.lang
-    decisive = list(a.decisive_unknowns)
-    rest = [f for f in a.unknown_facts if f not in a.decisive_unknowns]
+    before = _open_next(r)  # listed under what stands before the next level already
+    decisive = [f for f in a.decisive_unknowns if f not in before]
+    rest = [f for f in a.unknown_facts if f not in a.decisive_unknowns and f not in before]
     blocks: list[Block] = []
     if decisive:
-        blocks += [Para(r.t("report_open_questions")),
+        blocks += [Para(r.t("report_open_questions_other" if before else "report_open_questions")),
                    Items(tuple(Item(words.label(kb, f, lang)) for f in decisive), columns=True)]
     if rest:
         blocks.append(Para(r.t("report_unknown_rest" if decisive else "report_unknown_only",
@@ -329,16 +354,41 @@ def _open_questions(r: Report) -> list[Block]:
     return blocks
 
 
+def _waves_for(r: Report, code: str) -> list[int]:
+    """The roadmap's waves whose actions move every fact the diagnostic `code` reads ([] when some fact is moved by
+    no action, or the roadmap has several steps and a wave number would not say which)."""
+    kb, plan = r.kb, r.plan
+    facts = {c.fact for d in kb.rules.diagnostics if d.code == code for c in d.when}
+    if not facts or len(plan.steps) != 1:
+        return []
+    moved: dict[str, int] = {}
+    for i, wave in enumerate(plan.steps[0].waves, 1):
+        for action in wave:
+            for fact in kb.transitions.capabilities[action.capability].facts:
+                moved.setdefault(fact, i)
+    return sorted({moved[f] for f in facts}) if facts <= set(moved) else []
+
+
+def _see_waves(r: Report, waves: Sequence[int]) -> str:
+    if len(waves) == 1:
+        return r.t("report_see_wave", wave=waves[0])
+    return r.t("report_see_waves", waves=summary.joined(r.kb, map(str, waves), r.lang))
+
+
 def _findings(r: Report) -> list[Block]:
     kb, a, lang = r.kb, r.a, r.lang
     blocks: list[Block] = []
     said = set(_priorities(r))  # advice already given on page 1 is not given again
     for d in a.diagnostics:
         info = kb.diagnostics[d.code]
-        advice = [] if info.advice(lang) in said else [Para(info.advice(lang))]
+        waves = _waves_for(r, d.code)
+        advice = ([] if info.advice(lang) in said else
+                  [Para(_see_waves(r, waves))] if waves else [Para(info.advice(lang))])
         detail = _open_questions(r) if d.code == kb.incomplete else _disputed(r) if d.code == kb.disagree and a.answers \
             else []
-        blocks += [Heading(3, info.title(lang)), *advice, *detail, *r.quote(info.source(lang))]
+        # the incomplete profile's source speaks of readiness for the CX system, not of missing answers
+        quote = [] if d.code == kb.incomplete else r.quote(info.source(lang))
+        blocks += [Heading(3, info.title(lang)), *advice, *detail, *quote]
     if a.unknown_facts and kb.incomplete not in a.codes:
         blocks += [Heading(3, r.t("report_unknown_heading")), *_open_questions(r)]
     return [Heading(2, r.t("report_findings_detail_heading")), *blocks] if blocks else []
@@ -378,8 +428,8 @@ def _roadmap(r: Report) -> list[Block]:
             blocks += [Para(r.t("report_wave_first" if i == 1 else "report_wave_next", wave=i), "wave"),
                        Items(tuple(Item(action.text(lang)) for action in wave))]
         blocks += _risk_watch(r, step.end)
-        if step.milestone:
-            blocks += [Para(f"**{r.t('report_milestone')}.** {step.milestone.text(lang)}")]
+        if step.milestone and r.a.ready is not False:  # not-ready said on page 1 and in the findings already
+            blocks += [Para(step.milestone.text(lang))]
     blocks += [Heading(3, r.t("report_keep_heading")), Para(lapse.advice(lang)), *r.quote(lapse.cites(lang))]
     return blocks
 
@@ -394,7 +444,9 @@ def _ladder(r: Report, names: list[str], progress: tuple[int, int] | None, progr
     rows = tuple((r.t("report_level_word", level=n), names[n - 1],
                   f"**◀ {here}**" if n == a.level else progress_text if n == a.level + 1 else "")
                  for n in range(kb.top, 0, -1))
-    return Figure(picture, (("", "", ""), *rows), r.t("report_ladder_caption"))
+    header = (r.t("report_ladder_col_level"), r.t("report_ladder_col_name"), r.t("report_ladder_col_progress"))
+    return Figure(picture, (header, *rows), r.t("report_ladder_caption"),
+                  markdown_caption=r.t("report_ladder_caption_md"))
 
 
 def _bars(r: Report) -> list[tuple[str, list[svg.Bar]]]:
@@ -443,8 +495,27 @@ def _profile(r: Report) -> Figure:
             rows.append((b.label, shown, b.note))
     heading = r.t("report_profile_heading")
     picture = svg.profile_svg(groups, unknown, heading, tuple(scale))
-    return Figure(picture, tuple(rows), r.t("report_profile_caption", low=kb.low, high=kb.high), heading,
-                  r.t("report_profile_caption_md", low=kb.low, high=kb.high))
+    return Figure(picture, tuple(rows), r.t("report_profile_caption", low=kb.low, high=kb.high, signals=_signals(r)),
+                  heading, r.t("report_profile_caption_md", low=kb.low, high=kb.high), split=True)
+
+
+def _signals(r: Report) -> str:
+    """The caption's words for the statements only a diagnostic reads (resting on laurels): their shaded cells
+    are the answers that raise nothing ("" when there are none)."""
+    kb, lang = r.kb, r.lang
+    read = {c.fact for rule in kb.rules.indicators for c in rule.when}
+    risky: dict[str, bool] = {}
+    for d in kb.rules.diagnostics:
+        for c in d.when:
+            if c.fact not in read:
+                risky[c.fact] = risky.get(c.fact, True) and d.code == kb.transitions.risk.diagnostic
+    if not risky:
+        return ""
+    labels = summary.joined(kb, (r.t("report_profile_signal_label", label=words.label(kb, f, lang),
+                                              inline=summary.inline(words.label(kb, f, lang))) for f in risky),
+                            lang)
+    key = "report_profile_caption_risk" if all(risky.values()) else "report_profile_caption_finding"
+    return r.t(key + ("_one" if len(risky) == 1 else ""), labels=labels)
 
 
 def _transitions(r: Report) -> Figure:

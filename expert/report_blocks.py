@@ -50,6 +50,7 @@ class Figure:
     caption: str
     heading: str = ""
     markdown_caption: str = ""  # when the table needs other words than the picture (Markdown has no tints)
+    split: bool = False  # several pictures in a row (one per group): in print a page may end between two of them
 
 
 Block = Heading | Para | Quote | Items | Figure

@@ -9,7 +9,8 @@ from branda.expert.report_blocks import Block, Figure, Heading, Items, Para, Quo
 from branda.knowledge.model import Model
 
 # Screen first, then print: A4 with page numbers in the bottom margin (WeasyPrint; Chromium where it supports
-# margin boxes), the executive summary alone on page 1, headings kept with what follows, no picture split.
+# margin boxes), the executive summary alone on page 1, headings kept with what follows, no picture split (a chart
+# of several pictures may end a page between two of them), a list in two columns kept whole.
 CSS = """
 body{margin:0;background:#fff;color:#1d2a31;font-family:"DejaVu Sans","Liberation Sans",Arial,Helvetica,sans-serif;
  line-height:1.5;font-size:16px}
@@ -48,7 +49,11 @@ figcaption{color:#5b6b74;font-size:.85em;margin-top:.35em}
  h1,h2,h3,.wave{break-after:avoid;page-break-after:avoid}
  section.summary{background:none;border:none;padding:0}
  section.newpage{break-before:page;page-break-before:always}
- figure,blockquote,li,.callout{break-inside:avoid;page-break-inside:avoid}
+ figure,blockquote,li,.callout,ul.columns{break-inside:avoid;page-break-inside:avoid}
+ figure.split{break-inside:auto;page-break-inside:auto}
+ figure.split svg{break-inside:avoid;page-break-inside:avoid}
+ figure.split h3{break-after:avoid;page-break-after:avoid}
+ figcaption{break-before:avoid;page-break-before:avoid}
  figure{margin:.6em 0}
  figure.ladder svg{width:88%}
 }
@@ -93,7 +98,7 @@ def _html_block(kb: Model, b: Block, lang: str) -> str:
         return f"<{tag}{cls}>" + "".join(lis) + f"</{tag}>"
     assert isinstance(b, Figure)
     heading = f"<h3>{_inline_html(b.heading)}</h3>" if b.heading else ""
-    cls = "chart" if b.heading else "ladder"
+    cls = ("chart split" if b.split else "chart") if b.heading else "ladder"
     return f'<figure class="{cls}">{heading}{b.svg}<figcaption>{_inline_html(b.caption)}</figcaption></figure>'
 
 

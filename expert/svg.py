@@ -103,15 +103,19 @@ class Bar:
 
 def profile_svg(groups: Sequence[tuple[str, Sequence[Bar]]], unknown: str, title: str,
                 scale: Sequence[int] = (1, 2, 3, 4, 5)) -> str:
-    """Every fact on the scale, grouped by the level that reads it; the tinted cells: what the condition accepts."""
+    """Every fact on the scale, grouped by the level that reads it; the tinted cells: what the condition accepts.
+
+    One picture per group, each with the scale above it, all of the same width: in print a page may end between
+    two groups, so that the chart can begin on a page another picture leaves half empty."""
     cell = 24
     track_x = 300
     value_x = track_x + len(scale) * cell + 8
     note_x = value_x + 22
-    body, y = [], 22.0
-    for i, v in enumerate(scale):  # the scale above the first group
-        body.append(_text(track_x + (i + 0.5) * cell, y - 6, str(v), 11, MUTED, "middle"))
+    pictures = []
     for heading, bars in groups:
+        body, y = [], 22.0
+        for i, v in enumerate(scale):  # the scale above the group
+            body.append(_text(track_x + (i + 0.5) * cell, y - 6, str(v), 11, MUTED, "middle"))
         y += 2
         body.append(_text(10, y + 15, heading, 12.5, INK, weight="bold"))
         body.append(f'<line x1="10" y1="{y + 21:g}" x2="{WIDTH - 10}" y2="{y + 21:g}" stroke="#d5dde2"/>')
@@ -141,7 +145,8 @@ def profile_svg(groups: Sequence[tuple[str, Sequence[Bar]]], unknown: str, title
             for j, line in enumerate(notes):
                 body.append(_text(note_x, first + 12.5 * j, line, 11, colour))
             y += row
-    return _svg(WIDTH, y + 8, title, body)
+        pictures.append(_svg(WIDTH, y + 8, f"{title}: {heading}", body))
+    return "".join(pictures)
 
 
 @dataclass(frozen=True)
@@ -156,9 +161,14 @@ class Move:
 
 def transition_svg(names: Sequence[str], level: int, level_word: str, moves: dict[int, Move], title: str) -> str:
     """The levels top to bottom (the highest on top); solid arrows on the left move up, dashed arrows on the
-    right fall back one level, and a risk marker stands beside each level where the risk can be raised."""
+    right fall back one level, and a risk marker stands beside each level where the risk can be raised.
+
+    The picture spans the text width: the up-arrows' words to the left of the boxes, the fall-back words to the
+    right, each in the gap between two levels with room to spare, the risk's words beside its level's box."""
     count = len(names)
-    box_x, box_w, box_h, pitch, top = 250, 220, 40, 64, 14
+    box_x, box_w, box_h, gap, top = 250, 220, 50, 62, 12
+    pitch = box_h + gap
+    up_x, down_x = box_x + 28, box_x + box_w - 28
     body = ["<defs>" + "".join(
         f'<marker id="{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" '
         f'markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 Z" fill="{colour}"/>'
@@ -168,36 +178,36 @@ def transition_svg(names: Sequence[str], level: int, level_word: str, moves: dic
     def y_of(n: int) -> float:
         return top + (count - n) * pitch
 
+    def words_in_gap(x: float, y1: float, y2: float, text: str, width: int, size: float, colour: str, anchor: str,
+                     weight: str = "normal") -> None:
+        lines = _lines(text, width)[:4]
+        mid = (y1 + y2) / 2 + size / 3
+        for j, line in enumerate(lines):
+            body.append(_text(x, mid + (j - 0.5 * (len(lines) - 1)) * (size + 2), line, size, colour, anchor, weight))
+
     for n in range(1, count):  # up: from the top edge of n to the bottom edge of n+1, on the left
         move = moves.get(n)
         here = n == level
         colour, marker = (ACCENT, "branda-up-here") if here else (LINE, "branda-up")
-        x = box_x + 40
         y1, y2 = y_of(n), y_of(n + 1) + box_h
-        body.append(f'<path d="M{x},{y1:g} L{x},{y2 + 2:g}" fill="none" stroke="{colour}" '
+        body.append(f'<path d="M{up_x},{y1:g} L{up_x},{y2 + 2:g}" fill="none" stroke="{colour}" '
                     f'stroke-width="{2.5 if here else 1.5}" marker-end="url(#{marker})"/>')
         if move and move.up:
-            lines = _lines(move.up, 34)[:2]
-            for j, line in enumerate(lines):
-                body.append(_text(x - 10, (y1 + y2) / 2 + 4 + (j - 0.5 * (len(lines) - 1)) * 12, line, 11, colour,
-                                  "end", "bold" if here else "normal"))
+            words_in_gap(up_x - 14, y1, y2, move.up, 46, 11.5, colour, "end", "bold" if here else "normal")
     for n in range(2, count + 1):  # down: dashed, on the right
         move = moves.get(n)
-        x = box_x + box_w - 40
         y1, y2 = y_of(n) + box_h, y_of(n - 1)
-        body.append(f'<path d="M{x},{y1:g} L{x},{y2 - 2:g}" fill="none" stroke="{MUTED}" stroke-width="1.5" '
+        body.append(f'<path d="M{down_x},{y1:g} L{down_x},{y2 - 2:g}" fill="none" stroke="{MUTED}" stroke-width="1.5" '
                     f'stroke-dasharray="5 4" marker-end="url(#branda-down)"/>')
         if move and move.down:
-            lines = _lines(move.down, 40)[:2]
-            for j, line in enumerate(lines):
-                body.append(_text(x + 12, (y1 + y2) / 2 + 4 + (j - 0.5 * (len(lines) - 1)) * 12, line, 10.5, MUTED))
+            words_in_gap(down_x + 14, y1, y2, move.down, 46, 11.5, MUTED, "start")
     for n, name in enumerate(names, 1):
         y = y_of(n)
         fill, ink = (ACCENT, "#ffffff") if n == level else (REACHED if n < level else AHEAD, INK)
         body.append(f'<rect x="{box_x}" y="{y:g}" width="{box_w}" height="{box_h}" rx="7" fill="{fill}" '
                     f'stroke="{ACCENT if n <= level else LINE}" stroke-width="1.5"/>')
-        body.append(_text(box_x + 10, y + 16, level_word.format(level=n), 12, ink, weight="bold"))
-        body.append(_text(box_x + 10, y + 31, _lines(name, 30)[0], 11, ink))
+        body.append(_text(box_x + 12, y + 21, level_word.format(level=n), 13.5, ink, weight="bold"))
+        body.append(_text(box_x + 12, y + 39, _lines(name, 30)[0], 12, ink))
         move = moves.get(n)
         if move and move.risk:
             mx, my = box_x + box_w + 14, y + box_h / 2
@@ -205,11 +215,11 @@ def transition_svg(names: Sequence[str], level: int, level_word: str, moves: dic
             body.append(f'<path d="M{mx:g},{my + size:g} L{mx + size * 1.15:g},{my - size:g} '
                         f'L{mx + size * 2.3:g},{my + size:g} Z" fill="{RISK if move.stressed else "#ffffff"}" '
                         f'stroke="{RISK}" stroke-width="1.5"/>')
-            lines = _lines(move.risk, 36 if move.stressed else 40)[:3]
+            lines = _lines(move.risk, 34 if move.stressed else 38)[:4]
             for j, line in enumerate(lines):
-                body.append(_text(mx + size * 2.3 + 8, my + 4 + (j - 0.5 * (len(lines) - 1)) * 12.5,
-                                  line, 11, RISK, weight="bold" if move.stressed else "normal"))
-    return _svg(WIDTH, top + count * pitch - (pitch - box_h) + 10, title, body)
+                body.append(_text(mx + size * 2.3 + 8, my + 4 + (j - 0.5 * (len(lines) - 1)) * 13.5,
+                                  line, 11.5, RISK, weight="bold" if move.stressed else "normal"))
+    return _svg(WIDTH, top + count * pitch - gap + 12, title, body)
 
 
 def trend_svg(points: Sequence[tuple[str, int]], top: int, level_word: str, title: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -84,7 +85,9 @@ def test_the_html_report_stands_alone_and_parses(runner, tmp_path, name, lang):
     p = parse(page)
     assert p.problems == [] and p.stack == []
     assert page.startswith("<!DOCTYPE html>") and f'<html lang="{lang}">' in page
-    assert p.tags.count("svg") == 3  # the ladder, the moves between levels, the fact profile
+    assert p.tags.count("figure") == 3  # the ladder, the moves between levels, the fact profile
+    # the profile one picture per level that reads a statement, so that a printed page may end between two
+    assert p.tags.count("svg") == 2 + MODEL.top - 1
     assert p.references == []  # no src, href or the like: nothing is fetched, not even locally
     assert "script" not in p.tags and "link" not in p.tags and "iframe" not in p.tags
     assert "http:" not in page and "https:" not in page and "@import" not in page
@@ -104,8 +107,9 @@ def test_the_report_says_the_level_why_and_with_the_articles_words(runner, tmp_p
     assert " ".join(kb.level(2).source(lang).strip("„“”\" ").split()) in text  # with the article's sentence
     for gap in a.why_not_next:  # what stands before level 3
         assert MODEL.rules.rule(gap.rule).title(lang) in text
-    for code in a.codes:  # every diagnostic, with the article's advice
-        assert kb.diagnostics[code].title(lang) in text and kb.diagnostics[code].advice(lang) in text
+    for code in a.codes:  # every diagnostic, with the article's advice (or where the roadmap gives it)
+        assert kb.diagnostics[code].title(lang) in text
+        assert kb.diagnostics[code].advice(lang) in text or kb.text("report_see_wave", lang, wave=1) in text
     plan = make_plan(MODEL, load_profile(MODEL, EXAMPLES / name))
     for step in plan_json(plan, lang)["steps"]:  # the roadmap's actions
         for action in step["actions"]:
@@ -280,9 +284,74 @@ def test_page_one_is_the_executive_summary(name, lang):
     priorities = [b for b in first if isinstance(b, Items) and b.numbered]
     assert len(priorities) == 1 and 1 <= len(priorities[0].items) <= 3
     plan = make_plan(MODEL, profile)
-    if not plan.already:  # the first actions of the plan's first wave
+    unanswered = [g for g in a.why_not_next if g.value is None] if a.level < MODEL.top else []
+    if unanswered:  # answering comes first: the next level may already hold
+        assert all(summary.inline(MODEL.facts[g.fact].label(lang)) in priorities[0].items[0].text for g in unanswered)
+    elif not plan.already:  # the first actions of the plan's first wave
         first_wave = [action.text(lang) for action in plan.steps[0].waves[0]]
         assert any(item.text == first_wave[0] for item in priorities[0].items)
+
+
+def section(blocks, key: str, lang: str, **values) -> list:
+    """The blocks of the section whose level-2 heading is text `key`, up to the next level-2 heading."""
+    heading = MODEL.text(key, lang, **values)
+    start = next(i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level == 2 and b.text == heading)
+    end = next((i for i, b in enumerate(blocks[start + 1:], start + 1) if isinstance(b, Heading) and b.level == 2),
+               len(blocks))
+    return blocks[start:end]
+
+
+def said(blocks) -> str:
+    return " ".join([b.text for b in blocks if isinstance(b, (Heading, Para, Quote))]
+                    + [t for b in blocks if isinstance(b, Items) for i in b.items for t in (i.text, *i.details)])
+
+
+@pytest.mark.parametrize(("lang", "first"), [
+    ("en", "Answer the 3 open level-2 questions first (prepared processes and standards, resistance to standardised "
+           "processes and customer-oriented strategy): they may already hold."),
+    ("lt", "Pirmiausia atsakykite į 3 dar neatsakytus 2 lygio klausimus (parengti procesai ir standartai, "
+           "pasipriešinimas procesų standartizavimui ir į klientą orientuota strategija) – gal šios sąlygos jau "
+           "tenkinamos.")])
+def test_an_incomplete_profile_is_told_to_answer_first_and_no_question_is_listed_twice(lang, first):
+    profile = load_profile(MODEL, EXAMPLES / "startup_partial.yaml")
+    a = assess(MODEL, profile)
+    _, blocks = build(MODEL, profile, lang)
+    (priorities,) = [b for b in page_one(blocks) if isinstance(b, Items) and b.numbered]
+    # every level-2 criterion that does not hold waits on an unanswered question: no action for those yet
+    assert [i.text for i in priorities.items] == [first]
+    before = {g.fact for g in a.why_not_next if g.value is None}
+    findings = section(blocks, "report_findings_detail_heading", lang)
+    listed = [i.text for b in findings if isinstance(b, Items) for i in b.items]
+    assert listed and not {MODEL.facts[f].label(lang) for f in before} & set(listed)
+    assert MODEL.text("report_open_questions_other", lang) in said(findings)
+    assert len(listed) == len(a.decisive_unknowns) - len(before)
+    # the incomplete profile's article sentence is about readiness for the CX system, not about answers
+    source = MODEL.diagnostics[MODEL.incomplete].source(lang).strip("„“”\" .")
+    assert source not in said(blocks)
+
+
+def test_one_open_question_is_said_in_the_singular():
+    profile = load_profile(MODEL, EXAMPLES / "startup_partial.yaml")
+    facts = {**profile.facts, "process_standardisation": 3, "cx_strategy": 3}
+    _, blocks = build(MODEL, replace(profile, facts=facts), "lt")
+    (priorities,) = [b for b in page_one(blocks) if isinstance(b, Items) and b.numbered]
+    assert priorities.items[0].text == ("Pirmiausia atsakykite į dar neatsakytą 2 lygio klausimą (pasipriešinimas "
+                                        "procesų standartizavimui) – gal ši sąlyga jau tenkinama.")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_advice_the_roadmap_gives_is_pointed_to_and_not_ready_is_said_twice_at_most(lang):
+    profile = load_profile(MODEL, EXAMPLES / "retailer_stuck_level2.yaml")
+    _, blocks = build(MODEL, profile, lang)
+    text = said(blocks)
+    stuck = MODEL.diagnostics["stuck_at_level_2"]
+    findings = section(blocks, "report_findings_detail_heading", lang)
+    at = next(i for i, b in enumerate(findings) if isinstance(b, Heading) and b.text == stuck.title(lang))
+    assert findings[at + 1] == Para(MODEL.text("report_see_wave", lang, wave=1))  # its actions open the roadmap
+    assert stuck.advice(lang) not in text
+    not_ready = MODEL.diagnostics[MODEL.readiness.not_ready]
+    assert text.count(not_ready.title(lang)) == 2  # page 1 and the findings; no milestone saying it again
+    assert MODEL.transitions.milestones[3].text(lang) not in text
 
 
 def test_a_provisional_result_says_so_first_with_the_count():
@@ -374,7 +443,8 @@ def test_three_respondents_take_the_middle_answer(runner, tmp_path):
     text = out.read_text(encoding="utf-8").replace("\\", "")
     assert MODEL.diagnostics[MODEL.disagree].title("lt") in text
     assert "iš atsakymų 5, 4 ir 3 imamas vidurinis – 4 („greičiau tiesa“)" in text
-    assert "  - ceo.yaml: „iš dalies tiesa“ (3)" in text
+    ceo = report_module.respondent_name(load_profile(MODEL, paths[0]))
+    assert f"  - {ceo}: „iš dalies tiesa“ (3)" in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
