@@ -107,13 +107,16 @@ class RowAssessor:
 
     def profile(self, cells: list[str]) -> Profile:
         """The row as a profile: the organisation (None when empty) and the known facts."""
+        return Profile(self.facts(cells), organisation=cells[0] or None)
+
+    def facts(self, cells: list[str]) -> dict[str, int]:
+        """The row's known facts."""
         columns = zip(self.settings.columns, cells[1:], strict=True)
         try:  # the common case: every cell empty or 1-5
-            facts = {name: value for name, cell in columns if (value := self._cells[cell]) is not None}
+            return {name: value for name, cell in columns if (value := self._cells[cell]) is not None}
         except KeyError:
             columns = zip(self.settings.columns, cells[1:], strict=True)
-            facts = {name: value for name, cell in columns if (value := cell_value(self._answers, cell)) is not None}
-        return Profile(facts, organisation=cells[0] or None)
+            return {name: value for name, cell in columns if (value := cell_value(self._answers, cell)) is not None}
 
     def consensus(self, group: Group) -> Any:
         """The group's respondents combined as `assess A B C` combines files (expert.consensus)."""
@@ -163,9 +166,9 @@ class RowAssessor:
         if kind == "json" and self._text is not None:  # the fast path: each row's text written from its masks
             text = self._text.text
             items = []
+            facts_of = self.facts
             for cells in rows:
-                profile = self.profile(cells)
-                item, result = text(profile.facts, profile.organisation)
+                item, result = text(facts_of(cells), cells[0] or None)
                 items.append(item)
                 results.append(result)
             return ",\n".join(items), results

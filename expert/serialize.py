@@ -61,6 +61,9 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+_string = json.encoder.encode_basestring  # a str as json.dumps(…, ensure_ascii=False) writes it (the C encoder)
+
+
 def _literal(text: str) -> str:
     """`text` as a part of a %-template (whose holes are the facts' values)."""
     return text.replace("%", "%%")
@@ -144,7 +147,8 @@ class AssessmentText:
             disagree = self.model.disagree
             if panel.disputed and disagree is not None:
                 info = self.model.diagnostics[disagree]
-                items.append(_dumps({"code": disagree, "title": info.title(self.lang), "message": info.message(self.lang),
+                items.append(_dumps({"code": disagree, "title": info.title(self.lang),
+                                     "message": info.message(self.lang),
                                      "facts": {name: facts.get(name) for name in panel.disputed}, "rules": [],
                                      "answers": {name: list(v) for name, v in panel.disputed.items()}}))
                 codes += (disagree,)
@@ -162,7 +166,7 @@ class AssessmentText:
             if len(self._unknown) >= self._limit:
                 self._unknown.clear()
             unknown = self._unknown[key] = ", ".join(q for name, q in self._quoted.items() if name not in facts)
-        org = "null" if organisation is None else _dumps(organisation)
+        org = "null" if organisation is None else _string(organisation)
         return (f'{{"organisation": {org}{head}{", ".join(items)}{explanation}{", ".join(gaps)}], '
                 f'"unknown_facts": [{unknown}]{respondents}}}'), (level, codes, tuple(dict.fromkeys(blockers)))
 

@@ -193,7 +193,7 @@ class _Analysis:
         if not pending:  # a fact no rule tests changes nothing
             return {}
         m = self.engine
-        memo, outcome = m._memo, m.outcome  # noqa: SLF001 - the memo read directly: most masks are in it
+        compute = m.compute  # not remembered: a completion is seldom asked twice
         low, held_of = self.low, self._holding
         known = m.mask(facts) if known is None else known
         exhaustive = len(unknown) <= EXHAUSTIVE_UP_TO
@@ -219,7 +219,7 @@ class _Analysis:
             answered = context & open_bits
             if exhaustive and not answered:
                 continue  # it answers no pending fact: it tests nothing new
-            result = memo.get(context) or outcome(context)  # an outcome is never 0: its level is at least 1
+            result = compute(context)  # an outcome is never 0: its level is at least 1
             level = result & low
             held = held_of.get(result) or self._held(result)
             lower, raised = held  # the bits that hold the level; the bits the raised codes test
@@ -235,13 +235,13 @@ class _Analysis:
                     bits = group[0]
                     if bits == answer:  # without it: a lower level (it held one), or fewer codes
                         changed = bool(answer & lower) or bool(
-                            answer & raised and (memo.get(without) or outcome(without)) != result)
+                            answer & raised and compute(without) != result)
                     elif exhaustive:
                         continue  # another completion gives it this answer
                     else:
-                        before = before or memo.get(without) or outcome(without)
+                        before = before or compute(without)
                         after = without | bits
-                        changed = (memo.get(after) or outcome(after)) != before
+                        changed = compute(after) != before
                     if changed:
                         done(name, group)
             for name, group in self._added(context, level, result, open_bits & ~answered) if not exhaustive else ():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from branda.rules.model import Condition, DiagnosticRule, RuleBase, per_rulebase
 from branda.rules.trace import Firing, Run
 
-Step = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # a firing: rule, the facts named, given, concludes
+Step = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # a firing: rule, facts named, given, concludes
 MEMO_LIMIT = 16_384  # outcomes remembered before the memo starts afresh (bounds a worker's memory)
 
 
@@ -57,15 +57,17 @@ class FastEngine:
         self._diagnostics = tuple(diagnostics)
         # the same data as plain tuples, for `outcome`, which the unknown-fact analysis calls thousands of times
         self._levels = tuple((n, self.level_masks[n]) for n in range(2, rules.top + 1))
-        self._diagnostic_tests = {n: tuple((d.when, d.code_bit, d.majority, d.majority_mask)
+        self._diagnostic_tests = {n: tuple((d.when, d.code_bit, d.majority, d.majority_mask, len(d.majority) // 2)
                                            for d in diagnostics if n in d.rule.at_levels) for n in rules.levels}
         self._memo: dict[int, int] = {}
         self._indicator_steps = tuple((need, r.level, (r.name, tuple(dict.fromkeys(c.fact for c in r.when)), (),
                                                        (r.concludes,))) for r, need in self.indicators)
+        self._criteria = tuple((n, len(rules.indicators_of(n))) for n in range(2, rules.top + 1))
+        self._diagnostics_at = {n: tuple(d for d in diagnostics if n in d.rule.at_levels) for n in rules.levels}
         self._ladder: dict[object, Step] = {"floor": ("level_1_floor", (), (), ("reached:1",))}
         for n in rules.levels:
-            self._ladder["criteria", n] = (f"criteria_level_{n}", (), tuple(r.concludes for r in rules.indicators_of(n)),
-                                           (f"criteria:{n}",))
+            own = tuple(r.concludes for r in rules.indicators_of(n))
+            self._ladder["criteria", n] = (f"criteria_level_{n}", (), own, (f"criteria:{n}",))
             self._ladder["reach", n] = (f"reach_level_{n}", (), (f"reached:{n - 1}", f"criteria:{n}")
                                         if rules.step_by_step else (f"criteria:{n}",), (f"reached:{n}",))
             self._ladder["conclude", n] = (f"conclude_level_{n}", (), (f"reached:{n}",), (f"level:{n}",))
@@ -109,23 +111,31 @@ class FastEngine:
         found = self._memo.get(mask)
         if found is not None:
             return found
-        level, step_by_step = 1, self.rules.step_by_step
-        for n, need in self._levels:  # as `level` does, inlined
-            if mask & need == need:
-                level = n
-            elif step_by_step:
-                break
-        result = level
-        for when, code_bit, majority, together in self._diagnostic_tests[level]:  # as `_fires` does, inlined
-            if mask & when == when:
-                if majority:
-                    met = (mask & together).bit_count() if together else sum(1 for b in majority if mask & b)
-                    if 2 * met <= len(majority):
-                        continue
-                result |= code_bit
+        result = self.compute(mask)
         if len(self._memo) >= MEMO_LIMIT:
             self._memo.clear()
         self._memo[mask] = result
+        return result
+
+    def compute(self, mask: int) -> int:
+        """`outcome(mask)` worked out, not remembered (for masks seldom asked twice)."""
+        level = 1
+        if self.rules.step_by_step:
+            for n, need in self._levels:  # as `level` does, inlined
+                if mask & need != need:
+                    break
+                level = n
+        else:
+            for n, need in self._levels:
+                if mask & need == need:
+                    level = n
+        result = level
+        for when, code_bit, majority, together, half in self._diagnostic_tests[level]:  # `_fires`, inlined
+            if mask & when == when:
+                if majority and ((mask & together).bit_count() if together
+                                 else sum(1 for b in majority if mask & b)) <= half:
+                    continue
+                result |= code_bit
         return result
 
     def decode(self, outcome: int) -> tuple[int, frozenset[str]]:
@@ -158,8 +168,8 @@ class FastEngine:
                 held[level] += 1
         steps.append(self._ladder["floor"])
         level = 1
-        for n in range(2, rules.top + 1):
-            if held[n] != len(rules.indicators_of(n)):
+        for n, count in self._criteria:
+            if held[n] != count:
                 continue
             steps.append(self._ladder["criteria", n])
             if not rules.step_by_step or level == n - 1:
@@ -167,7 +177,7 @@ class FastEngine:
                 level = n
         steps.append(self._ladder["conclude", level])
         diagnoses = []
-        for d in self._diagnostics:
+        for d in self._diagnostics_at[level]:
             if self._fires(d, mask, level):
                 rule = d.rule
                 tested = [c.fact for c in rule.when]
