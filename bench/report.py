@@ -126,12 +126,19 @@ def big_section(notes: dict[str, Any], quick: bool) -> str:
     def runs(key: str) -> str:
         return ", ".join(f"{x:.2f}" for x in big[key])
 
+    def jruns(key: str) -> str:
+        return ", ".join(f"{x:.2f}" for x in notes["big_json"][key])
+
     return (f"(e) runs, elapsed seconds (CPU seconds): {big['big']:,} rows {runs('big samples')} "
             f"({runs('big cpu')}); {big['mid']:,} rows {runs('mid samples')} ({runs('mid cpu')}). "
             "`%M` is the peak of the largest single process (the batch runs its rows on worker processes); sampled "
             f"every 0.1 s, the whole process tree's summed PSS peaked at {big['tree pss']:.1f} MB. Generating the "
             f"survey files took {notes.get('generate', 0):.0f} s (not timed in the table). Elapsed time follows the "
-            "machine's load during each long run; CPU seconds are the steadier measure of the work per row.")
+            "machine's load during each long run; CPU seconds are the steadier measure of the work per row."
+            + (f" With --out JSON, elapsed (CPU) seconds: {big['big']:,} rows {jruns('big samples')} "
+               f"({jruns('big cpu')}); {big['mid']:,} rows {jruns('mid samples')} ({jruns('mid cpu')}); the JSON list "
+               "is written as it is made, a chunk of rows at a time, and removed after the run."
+               if "big_json" in notes else ""))
 
 
 def where_a(notes: dict[str, Any]) -> str:
@@ -176,6 +183,13 @@ def where_d(notes: dict[str, Any]) -> str:
              f"profiled too): the command body took {_ms(total)} under the profiler, imports "
              f"{_ms(_cum(rows, r'^[(]all imports[)]$') or 0.0)}. branda's functions with the most cumulative time:", ""]
     lines += [f"- `{name}`: {calls:,} calls, {_ms(cum)}" for name, calls, cum in ours[:10]]
+    json_rows = notes.get("batch_profile_json")
+    if json_rows:
+        total_json = _cum(json_rows, r"^cli\.py:\d+\(batch\)$") or 0.0
+        ours_json = [r for r in json_rows if r[0].startswith(("expert/", "rules/", "knowledge/")) and "<" not in r[0]]
+        lines += ["", f"The same with `--out JSON` (`--jobs 1`): the command body took {_ms(total_json)} under the "
+                  "profiler; branda's functions with the most cumulative time:", ""]
+        lines += [f"- `{name}`: {calls:,} calls, {_ms(cum)}" for name, calls, cum in ours_json[:10]]
     rows_ = notes.get("batch_rows")
     if rows_:
         n = rows_["rows"]
@@ -194,6 +208,11 @@ def where_d(notes: dict[str, Any]) -> str:
         ]
         for name, calls, tottime, cumtime in found[:12]:
             lines.append(f"| `{name}` | {calls / n:,.2f} | {tottime / total_p:.1%} | {cumtime / total_p:.1%} |")
+        if "json row" in rows_:
+            lines += ["", f"The JSON rows, in this process: `RowAssessor.chunk` with JSON out (each row's text from its "
+                      f"masks: `expert.serialize.AssessmentText.text`, the decisive unknowns of "
+                      f"`expert.unknowns.decisive_of_mask`) took {rows_['json row'] * 1e6:.1f} µs per row over the "
+                      f"{n:,} rows (median of 5 passes, every cache emptied before each)."]
     return "\n".join(lines)
 
 

@@ -9,7 +9,9 @@ from typing import Any
 from branda.expert.assess import Assessment, Gap
 from branda.expert.unknowns import decisive_of_mask
 from branda.knowledge.model import Model
-from branda.rules.fast import MEMO_LIMIT, fast_engine
+from branda.rules.fast import fast_engine
+
+TEXTS_KEPT = 4_096  # masks whose templates AssessmentText keeps (each a few kB; the dict starts afresh when full)
 from branda.rules.trace import Firing
 
 
@@ -79,7 +81,7 @@ class AssessmentText:
 
     The diagnostics the rules raise and the firing record depend only on the profile's mask (which conditions
     hold) and the values of the facts they name, so each mask's part is a %-template, kept per mask (up to
-    MEMO_LIMIT of them), with a hole for each value; why_not_next depends on the level and the answers to its
+    TEXTS_KEPT of them), with a hole for each value; why_not_next depends on the level and the answers to its
     conditions, unknown_facts on which facts are answered, incomplete_profile on the decisive unknowns. The
     characters are those `json.dumps` writes (tests/test_batch_json.py compares them row by row).
     """
@@ -88,7 +90,7 @@ class AssessmentText:
         self.model, self.lang = model, lang
         rules = model.rules
         self.engine = m = fast_engine(rules)
-        self._limit = MEMO_LIMIT
+        self._limit = TEXTS_KEPT
         self._order = {code: i for i, code in enumerate(model.diagnostics)}  # the order diagnostics are listed in
         self._templates: dict[int, _Template] = {}
         self._steps: dict[object, tuple[str, tuple[str, ...]]] = {}  # a firing's template, the facts it names
