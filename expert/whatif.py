@@ -15,10 +15,10 @@ from branda.expert import summary, words
 from branda.expert.assess import Assessment, assess
 from branda.expert.errors import InputError, closest
 from branda.expert.profile import Profile, check_fact_name, check_value, parse_set, read_data, text_field
+from branda.expert.compare import conclusions_changed
 from branda.expert.serialize import assessment_json
 from branda.knowledge.model import Model
 from branda.rules.model import IndicatorRule
-from branda.rules.trace import Firing
 
 SCENARIO_KEYS = ("name", "changes")
 SET_SCENARIO = "--set"
@@ -74,10 +74,6 @@ def load_scenario(model: Model, path: str | Path) -> Scenario:
     return Scenario(name.strip(), changes, source)
 
 
-def _concluded(firings: Sequence[Firing]) -> dict[str, None]:
-    return dict.fromkeys(c for f in firings for c in f.concludes)
-
-
 def _difference(first: Iterable[str], second: Iterable[str]) -> tuple[str, ...]:
     other = set(second)
     return tuple(x for x in first if x not in other)
@@ -88,9 +84,9 @@ def compare(model: Model, profile: Profile, scenario: Scenario, before: Assessme
     before = before or assess(model, profile)
     after = assess(model, profile.with_facts(scenario.changes))
     changes = {name: (profile.facts.get(name), value) for name, value in scenario.changes.items()}
-    then, now = _concluded(before.firings), _concluded(after.firings)
+    gained, lost = conclusions_changed(before, after)
     rules_then, rules_now = [f.rule for f in before.firings], [f.rule for f in after.firings]
-    return Comparison(scenario, before, after, changes, _difference(now, then), _difference(then, now),
+    return Comparison(scenario, before, after, changes, gained, lost,
                       _difference(rules_now, rules_then), _difference(rules_then, rules_now))
 
 
