@@ -28,6 +28,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import IO, Any
 
+from branda.expert import words
 from branda.expert.assess import assess
 from branda.expert.atomic import atomic_output
 from branda.expert.csvio import (
@@ -616,7 +617,8 @@ def summary_text(s: Summary, lang: str = "en") -> str:
     lines += ["  " + t("batch_diagnostic", title=kb.diagnostics[code].title(lang), code=code, count=c)
               for code, c in s.diagnostics.items()]
     lines += ["", t("batch_blockers")]
-    lines += ["  " + t("batch_blocker", fact=fact, count=c) for fact, c in s.blockers[:BLOCKERS_SHOWN]]
+    lines += ["  " + t("batch_blocker", fact=words.with_code(kb, fact, lang), count=c)
+              for fact, c in s.blockers[:BLOCKERS_SHOWN]]
     if not s.blockers:
         lines.append("  " + t("batch_no_blockers"))
     if s.out:

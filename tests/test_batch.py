@@ -207,7 +207,7 @@ def test_the_text_summary_reads_as_counts_per_level_diagnostic_and_blocker(runne
     assert lines[0] == f"Organisations assessed: {len(profiles_of(source))} ({source})"
     levels = Counter(assess(MODEL, p).level for p in profiles_of(source))
     for n in MODEL.rules.levels:
-        assert f'  Level {n} "{MODEL.level(n).name("en")}": {levels[n]}' in lines
+        assert f'  Level {n} “{MODEL.level(n).name("en")}”: {levels[n]}' in lines
 
 
 def test_the_summary_speaks_lithuanian_and_names_the_results_file(runner, tmp_path):

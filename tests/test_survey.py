@@ -191,7 +191,7 @@ def test_the_summary_counts_clients_and_respondents_and_their_disagreements(runn
 def test_metadata_columns_are_named_once_on_stderr(runner, tmp_path):
     done = runner.invoke(cli, ["batch", str(write_export(tmp_path / "export.csv"))])
     assert done.exit_code == 0
-    assert done.stderr == 'branda: ignored, as they match no fact, organisation or respondent: "ID", "Start time", ' \
+    assert done.stderr == 'branda: columns ignored (they match no fact, organisation or respondent): "ID", "Start time", ' \
                           '"Completion time", "Email", "Name"\n'
     lt = runner.invoke(cli, ["batch", str(tmp_path / "export.csv"), "--lang", "lt"])
     assert lt.stderr.count("„ID“") == 1 and len(lt.stderr.splitlines()) == 1
@@ -296,7 +296,7 @@ def test_a_map_names_columns_answers_and_the_roles(runner, tmp_path):
     out = tmp_path / "r.csv"
     done = runner.invoke(cli, ["batch", str(export), "--map", str(mapping), "--out", str(out)])
     assert done.exit_code == 0, done.output
-    assert done.stderr == 'branda: ignored, as they match no fact, organisation or respondent: "Started"\n'
+    assert done.stderr == 'branda: columns ignored (they match no fact, organisation or respondent): "Started"\n'
     with out.open(encoding="utf-8") as f:
         rows = list(csv.reader(f))
     assert [row[:4] for row in rows] == [["organisation", "respondents", "cx_ownership", "resistance"],
@@ -374,7 +374,7 @@ def test_an_export_of_the_template_maps_with_no_map(runner, tmp_path, lang, kind
     out = tmp_path / "results.json"
     done = runner.invoke(cli, ["batch", str(export), "--out", str(out)])
     assert done.exit_code == 0, done.output
-    assert done.stderr == 'branda: ignored, as they match no fact, organisation or respondent: "ID", "Start time"\n'
+    assert done.stderr == 'branda: columns ignored (they match no fact, organisation or respondent): "ID", "Start time"\n'
     assert without_respondents(json.loads(out.read_text(encoding="utf-8"))) == without_respondents(
         assessed_by_assess(runner, respondent_files(tmp_path)))
 
