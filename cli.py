@@ -186,8 +186,23 @@ set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                           help="Override or add a fact (an answer on the scale; empty or ? for unknown). Repeatable.")
 
 
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """--version: the installed package's version, read only when asked (a bare checkout says so)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        shown = version("branda")
+    except PackageNotFoundError:
+        shown = "0+checkout (not installed)"
+    click.echo(f"branda, version {shown}")
+    ctx.exit()
+
+
 @click.group(cls=BrandaGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="branda", prog_name="branda")  # the metadata read only for --version
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 @click.option("--model", "model_dir", envvar="BRANDA_MODEL", metavar="DIR", type=click.Path(file_okay=False),
               help="The maturity model to use: a folder like `branda model export` writes (default: the bundled "
                    "article model; also BRANDA_MODEL).")
