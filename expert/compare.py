@@ -326,8 +326,9 @@ def _timeline_lines(c: Comparison, lang: str) -> list[str]:
     first, second = max(map(len, whens)), max(map(len, levels))
     lines = []
     for when, level, m in zip(whens, levels, c.timeline, strict=True):
+        names = m.assessment.respondents or m.files  # the respondents' names (the file's name where none is given)
         files = (m.files[0] if len(m.files) == 1 else
-                 kb.text("compare_respondents", lang, count=len(m.files), files=", ".join(m.files)))
+                 kb.text("compare_respondents", lang, count=len(m.files), files=", ".join(names)))
         lines.append(f"{when.ljust(first)}   {level.ljust(second)}   {files}")
         if m.assessment.codes:
             titles = ", ".join(kb.text("compare_title", lang, title=kb.diagnostics[code].title(lang))

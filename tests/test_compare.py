@@ -21,6 +21,7 @@ from branda.expert.profile import Profile, load_profile
 HISTORY = EXAMPLES / "history"
 FILES = [str(HISTORY / n) for n in ("acme_2024.yaml", "acme_2025_ceo.yaml", "acme_2025_cfo.yaml", "acme_2026.yaml")]
 Y2024, CEO, CFO, Y2026 = FILES
+CEO_NAME, CFO_NAME = (load_profile(MODEL, f).respondent for f in (CEO, CFO))  # the texts name respondents
 # one example profile per level, 1 to 5: sequences of them have known levels
 BY_LEVEL = {level: load_profile(MODEL, EXAMPLES / name) for level, name in
             [(1, "logistics_level1.yaml"), (2, "hotel_chain_level2.yaml"), (3, "bank_level3.toml"),
@@ -71,7 +72,7 @@ def test_the_text_says_when_and_why_level_4_was_lost(runner):
     assert ("Level 4 “Towards analysis” was reached between 2024-11-20 and 2025-11-20: quantitative goals rose "
             "from “partly true” to “mostly true”; analysis of customer experiences rose from “partly true” to "
             "“mostly true”.") in lines
-    assert f"2025-11-20   level 4 “Towards analysis”   Respondents: 2 ({CEO}, {CFO})" in lines
+    assert f"2025-11-20   level 4 “Towards analysis”   Respondents: 2 ({CEO_NAME}, {CFO_NAME})" in lines
     assert "  - Continuous improvement (continuous_improvement): “partly true” → “mostly not true”" in lines
 
 
@@ -89,7 +90,7 @@ def test_the_lithuanian_text(runner):
     assert any(line.startswith("Be to, užmigimas ant laurų pakilo nuo „iš dalies tiesa“ iki „visiškai tiesa“ – dėl "
                                "šios rizikos straipsnis įspėja. Nuolat vertinkite") for line in lines)
     assert "dabar" not in "\n".join(lines[6:])  # the steps lie in the past
-    assert f"2025-11-20   4 lygis „Analizės link“      Respondentų: 2 ({CEO}, {CFO})" in lines
+    assert f"2025-11-20   4 lygis „Analizės link“      Respondentų: 2 ({CEO_NAME}, {CFO_NAME})" in lines
     assert "Kiti pokyčiai:" in lines
 
 
@@ -182,7 +183,7 @@ def _sorted_files(output: str) -> dict:
 def test_the_order_of_the_files_given_does_not_matter_when_dates_are_set(runner, order):
     want = _sorted_files(run(runner, *FILES, "--format", "json").output)
     assert _sorted_files(run(runner, *[FILES[i] for i in order], "--format", "json").output) == want
-    assert run(runner, *[FILES[i] for i in order]).output.replace(CFO + ", " + CEO, CEO + ", " + CFO) == \
+    assert run(runner, *[FILES[i] for i in order]).output.replace(CFO_NAME + ", " + CEO_NAME, CEO_NAME + ", " + CFO_NAME) == \
         run(runner, *FILES).output
 
 
