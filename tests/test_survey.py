@@ -389,3 +389,11 @@ def test_a_template_that_cannot_be_written_is_one_line(runner, tmp_path, args, p
     done = runner.invoke(cli, ["survey", "template", *(a.format(dir=tmp_path) for a in args)])
     assert done.exit_code == 2 and done.stdout == ""
     assert done.stderr == f"branda: error: {problem.format(dir=tmp_path)}\n"
+
+
+@pytest.mark.parametrize("name", ["forms_export.csv", "forms_export_lt.xlsx"])
+def test_the_bundled_form_exports_map_every_question_with_no_map(runner, name):
+    """The examples stay exports of today's questionnaire: only the form tool's own columns are ignored."""
+    result = runner.invoke(cli, ["batch", str(EXAMPLES / "surveys" / name), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["ignored_columns"] == ["ID", "Start time", "Completion time", "Email", "Name"]
