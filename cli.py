@@ -595,8 +595,8 @@ def report(model: Model, profiles: tuple[str, ...], out: str, appendix: bool, pr
       branda report examples/history/acme_2026.yaml --previous examples/history/acme_2025_ceo.yaml \\
         --previous examples/history/acme_2025_cfo.yaml --peers examples/surveys/peers.csv --out acme.pdf
     """
-    from branda.expert.profile import apply_sets, load_profile
-    from branda.expert.report import combine, report_kind, write_report
+    from branda.expert.profile import load_profile
+    from branda.expert.report import report_kind, write_report
     from branda.expert.survey import organisations
 
     kind = report_kind(model, out, lang)
@@ -604,12 +604,10 @@ def report(model: Model, profiles: tuple[str, ...], out: str, appendix: bool, pr
         from branda.expert.pdf import weasyprint
 
         weasyprint(model, out, lang)  # missing: one line naming the install step, before any work
-    read = [read_profile(model, p, sets if len(profiles) == 1 else ()) for p in profiles]
-    combined, _ = combine(model, read)
-    profile = apply_sets(model, combined, sets) if len(read) > 1 else combined
+    profile = read_profiles(model, profiles, sets)
     earlier = [load_profile(model, p) for p in previous]
     others = [(name, p.facts) for name, p in organisations(model, peers)] if peers else None
-    write_report(model, profile, out, kind, lang, appendix, read if len(read) > 1 else (), earlier, others)
+    write_report(model, profile, out, kind, lang, appendix, earlier, others)
     say(model.text("report_written", lang, path=out))
 
 

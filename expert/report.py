@@ -17,7 +17,6 @@ from branda.expert import summary, svg, words
 from branda.expert.assess import Assessment, Gap
 from branda.expert.atomic import check_writable, write_atomic
 from branda.expert.compare import SENTENCE_FACTS, Comparison, compare, risk_moved, step_sentence, with_current
-from branda.expert.consensus import Consensus, consensus, with_disagreement
 from branda.expert.errors import InputError
 from branda.expert.explain import Explanation, explain
 from branda.expert.peers import Benchmark, benchmark, benchmark_text, percent
@@ -43,7 +42,6 @@ class Report:
     explanation: Explanation
     plan: Plan
     lang: str
-    names: dict[str, str] = field(default_factory=dict)  # a respondent's source -> the name shown
     quoted: set[str] = field(default_factory=set)
     history: Comparison | None = None  # with --previous: the earlier assessments, this one last
     peers: Benchmark | None = None  # with --peers: the client among the survey's organisations
@@ -331,9 +329,8 @@ def _disputed(r: Report) -> list[Block]:
     kb, a, lang = r.kb, r.a, r.lang
     items = []
     for fact, answers in a.answers.items():
-        who = tuple(r.t("report_answer_by", name=literal(r.names.get(source, source)),
-                        value=words.value_words(kb, v, lang, numbers=v is not None))
-                    for source, v in zip(a.respondents, answers, strict=False))
+        who = tuple(r.t("report_answer_by", name=literal(name), value=words.value_words(kb, v, lang, numbers=v is not None))
+                    for name, v in zip(a.respondents, answers, strict=False))
         items.append(Item(f"**{words.label(kb, fact, lang)}**", (*who, _cautious(r, answers, a.profile.facts.get(fact)))))
     return [Para(r.t("report_disputed")), Items(tuple(items))]
 
@@ -599,40 +596,19 @@ def _appendix(r: Report) -> list[Block]:
 
 # --- the whole report ----------------------------------------------------------------------------------
 
-def combine(kb: Model, profiles: Sequence[Profile]) -> tuple[Profile, Consensus | None]:
-    """One profile from one respondent, or the consensus of several (with each respondent's answers)."""
-    if len(profiles) == 1:
-        return profiles[0], None
-    c = consensus(kb, profiles)
-    return c.profile, c
-
-
-def respondent_name(profile: Profile) -> str:
-    """The respondent's name: `respondent:` in the profile, else the file's name."""
-    return getattr(profile, "respondent", None) or Path(profile.source).name
-
-
-def build(kb: Model, profile: Profile | Sequence[Profile], lang: str = "en", appendix: bool = False,
-          respondents: Sequence[Profile] = (), previous: Sequence[Profile] = (),
+def build(kb: Model, profile: Profile, lang: str = "en", appendix: bool = False, previous: Sequence[Profile] = (),
           peers: Iterable[tuple[str | None, Mapping[str, int]]] | None = None) -> tuple[str, list[Block]]:
     """The report's title and blocks, every text in `lang`.
 
-    `profile` is the profile to report on; with several respondents pass their profiles (the first argument may
-    then be the consensus profile with --set applied, or the sequence itself). `previous`: the profiles of
+    `profile` is the profile to report on: one file's, or several respondents' consensus (expert.consensus; it
+    carries their names and answers, and assessing it reports where they disagree). `previous`: the profiles of
     earlier assessments (several on one date are its respondents), for the progress section; `peers`: the
     organisations of a survey (name, facts), for the place among them. Either adds a line to page 1.
     """
-    if not isinstance(profile, Profile):
-        respondents = tuple(profile)
-        profile, _ = combine(kb, respondents)
-    e = explain(kb, profile)
-    if len(respondents) > 1:
-        c = consensus(kb, respondents)
-        e = Explanation(with_disagreement(e.assessment, c), e.chain, e.towards)
-    r = Report(e, make_plan(kb, profile), lang, {p.source: respondent_name(p) for p in respondents})
+    r = Report(explain(kb, profile), make_plan(kb, profile), lang)
     a = r.a
     if previous:
-        files = [p.source for p in respondents] or [profile.source]
+        files = list(profile.panel.files) if profile.panel else [profile.source]
         history = with_current(kb, previous, a, files)
         shown = [replace(m, files=tuple(literal(f) for f in m.files)) for m in history.timeline]  # names from files
         r.history = compare(kb, shown, history.organisation)
@@ -644,9 +620,9 @@ def build(kb: Model, profile: Profile | Sequence[Profile], lang: str = "en", app
     subtitle = literal(organisation) if organisation else r.t("unnamed_organisation")
     if a.profile.assessed_on:
         subtitle += " · " + r.t("report_assessed_on", date=literal(str(a.profile.assessed_on)))
-    if len(respondents) > 1:
-        subtitle += " · " + r.t("report_respondents", count=len(respondents),
-                                names=", ".join(literal(respondent_name(p)) for p in respondents))
+    if a.respondents:
+        subtitle += " · " + r.t("report_respondents", count=len(a.respondents),
+                                names=", ".join(literal(name) for name in a.respondents))
     blocks: list[Block] = [Heading(1, title), Para(subtitle, "subtitle")]
     blocks += _summary(r) + _progress(r) + _peers(r) + _why(r) + _next(r) + _findings(r) + _roadmap(r) + _pictures(r)
     if appendix:
@@ -667,11 +643,11 @@ def report_kind(kb: Model, out: str, lang: str = "en") -> str:
     return kind
 
 
-def write_report(kb: Model, profile: Profile | Sequence[Profile], out: str | Path, kind: str, lang: str = "en",
-                 appendix: bool = False, respondents: Sequence[Profile] = (), previous: Sequence[Profile] = (),
-                 peers: Iterable[tuple[str | None, Mapping[str, int]]] | None = None) -> None:
+def write_report(kb: Model, profile: Profile, out: str | Path, kind: str, lang: str = "en", appendix: bool = False,
+                 previous: Sequence[Profile] = (), peers: Iterable[tuple[str | None, Mapping[str, int]]] | None = None
+                 ) -> None:
     """Render the whole report in memory, then write it atomically: a failure leaves any old file untouched."""
-    title, blocks = build(kb, profile, lang, appendix, respondents, previous, peers)
+    title, blocks = build(kb, profile, lang, appendix, previous, peers)
     if kind == "md":
         write_atomic(out, render_markdown(kb, title, blocks, lang))
         return

@@ -21,6 +21,7 @@ import branda.expert.report as report_module
 from branda.cli import cli
 from branda.expert import summary
 from branda.expert.assess import assess
+from branda.expert.consensus import respondent_names
 from branda.expert.plan import make_plan, plan_json
 from branda.expert.profile import load_profile
 from branda.expert.report import Figure, Heading, Items, Para, Quote, build, render_html, render_markdown, write_report
@@ -443,7 +444,7 @@ def test_three_respondents_take_the_middle_answer(runner, tmp_path):
     text = out.read_text(encoding="utf-8").replace("\\", "")
     assert MODEL.diagnostics[MODEL.disagree].title("lt") in text
     assert "iš atsakymų 5, 4 ir 3 imamas vidurinis – 4 („greičiau tiesa“)" in text
-    ceo = report_module.respondent_name(load_profile(MODEL, paths[0]))
+    ceo = respondent_names([load_profile(MODEL, p) for p in paths])[0]  # the one naming rule every text uses
     assert f"  - {ceo}: „iš dalies tiesa“ (3)" in text
 
 
