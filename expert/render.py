@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from branda.expert import summary, words
 from branda.expert.assess import Assessment, Diagnostic, Gap
 from branda.expert.consensus import middle
+from branda.expert.profile import Profile
 from branda.knowledge.model import Model
 from branda.rules.model import IndicatorRule
 
@@ -112,16 +113,15 @@ class Said:
         self.quotes: set[str] = set()
         self.evidence: set[str] = set()
 
-    def notes(self, profile: object, facts: Iterable[str]) -> list[str]:
+    def notes(self, profile: Profile, facts: Iterable[str]) -> list[str]:
         """The evidence behind `facts` (each fact's once in this text), one line per note."""
         lines = []
-        several = getattr(profile, "panel", None) is not None
         for name in facts:
             if name in self.evidence:
                 continue
             self.evidence.add(name)
-            lines += [words.evidence_said(self.model, note, self.lang, several)
-                      for note in getattr(profile, "evidence", {}).get(name, ())]
+            lines += [words.evidence_said(self.model, note, self.lang, profile.panel is not None)
+                      for note in profile.evidence.get(name, ())]
         return lines
 
     def quote(self, sentence: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from branda.expert.profile import Evidence
 from branda.knowledge.model import Model
 
 _PART = re.compile(r"(>=|<=)\s*(-?\d+)")
@@ -82,16 +83,14 @@ def counted(model: Model, n: int, key: str, lang: str) -> str:
     return f"{n} {noun(model, n, key, lang)}"
 
 
-def evidence_said(model: Model, note: object, lang: str, several: bool = False,
+def evidence_said(model: Model, note: Evidence, lang: str, several: bool = False,
                   wrap: Callable[[str], str] = str) -> str:
     """A rating's evidence as a reader sees it: "Evidence: … (source: …; given by …)", the note as typed
     (passed through `wrap`, which a report uses to mark text from a file)."""
     details = []
-    if getattr(note, "source", None):
-        details.append(model.text("evidence_source", lang, source=wrap(note.source)))  # type: ignore[attr-defined]
-    if several and getattr(note, "respondent", None):
-        details.append(model.text("evidence_respondent", lang,
-                                  respondent=wrap(note.respondent)))  # type: ignore[attr-defined]
-    text = wrap(note.evidence) if getattr(note, "evidence", None) else model.text(  # type: ignore[attr-defined]
-        "evidence_none", lang)
+    if note.source:
+        details.append(model.text("evidence_source", lang, source=wrap(note.source)))
+    if several and note.respondent:
+        details.append(model.text("evidence_respondent", lang, respondent=wrap(note.respondent)))
+    text = wrap(note.evidence) if note.evidence else model.text("evidence_none", lang)
     return model.text("evidence_line", lang, evidence=text, details=f" ({'; '.join(details)})" if details else "")
