@@ -60,12 +60,6 @@ def quoted(model: Model, text: str, lang: str, key: str = "why_quote", inner: bo
     return model.text(key, lang, text=_inner_single(text, lang) if inner else text)
 
 
-def answers_text(model: Model, values: Iterable[int], lang: str) -> str:
-    """Answers as numbers, the way a table cell says them: "4", "4 or 5", "1, 2 or 3"."""
-    shown = [str(v) for v in values]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" {model.text('or', lang)} {shown[-1]}"
-
-
 def _runs(values: Iterable[int]) -> list[tuple[int, int]]:
     runs: list[list[int]] = []
     for v in sorted(set(values)):
@@ -83,17 +77,7 @@ def answers_words(model: Model, values: Iterable[int], lang: str, after_of: bool
     "an answer of" (`after_of`), read "at most “x”, or of at least “y”,"; otherwise they are joined with "or".
     Every answer of the scale is the caller's to say ("whatever the answer").
     """
-    parts = []
-    for low, high in _runs(values):
-        if low == high:
-            parts.append(words.scale_label(model, low, lang))
-        elif high == model.high:
-            parts.append(model.text("answers_or_more", lang, label=words.scale_label(model, low, lang)))
-        elif low == model.low:
-            parts.append(model.text("answers_or_less", lang, label=words.scale_label(model, high, lang)))
-        else:
-            parts.append(model.text("answers_between", lang, low=words.scale_label(model, low, lang),
-                                    high=words.scale_label(model, high, lang)))
+    parts = [words.range_words(model, low, high, lang) for low, high in _runs(values)]
     if after_of and len(parts) > 1:
         return model.text("answers_runs", lang, first=parts[0], rest=f" {model.text('or', lang)} ".join(parts[1:]))
     return f" {model.text('or', lang)} ".join(parts)

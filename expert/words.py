@@ -49,8 +49,11 @@ def bounds_of(model: Model, needed: str) -> tuple[int, int]:
 
 def needs_words(model: Model, needed: str, lang: str, numbers: bool = False) -> str:
     """A need on the scale said in words: at least “mostly true”, at most “partly true”, from … to …."""
-    low, high = bounds_of(model, needed)
+    return range_words(model, *bounds_of(model, needed), lang, numbers)
 
+
+def range_words(model: Model, low: int, high: int, lang: str, numbers: bool = False) -> str:
+    """The answers low..high said on the scale: “x”, at least “x”, at most “x”, or from “x” to “y”."""
     def said(value: int) -> str:
         return value_words(model, value, lang, numbers)
 
