@@ -238,11 +238,7 @@ def profile_from_data(model: Model, source: str, data: object) -> Profile:
     if not isinstance(data, dict):
         raise InputError(source, f"the profile is {_describe(data)}; expected a mapping with 'facts:' "
                                  "(and optional 'organisation:', 'assessed_on:', 'respondent:')")
-    for key in data:
-        if key not in TOP_LEVEL_KEYS:
-            hint = closest(key, TOP_LEVEL_KEYS) if isinstance(key, str) else ""
-            raise InputError(source, f"unknown top-level key {_fact_name(key)}{hint}; "
-                                     f"allowed: {', '.join(TOP_LEVEL_KEYS)}")
+    _only_keys(source, data, TOP_LEVEL_KEYS, "unknown top-level key {key}; allowed: {allowed}")
     if "facts" not in data:
         raise InputError(source, "no 'facts:' mapping; allowed top-level keys: " + ", ".join(TOP_LEVEL_KEYS))
     raw = data["facts"]
@@ -256,11 +252,8 @@ def profile_from_data(model: Model, source: str, data: object) -> Profile:
     respondent = (text_field(source, "respondent", data.get("respondent")) or "").strip() or None
     for name, value in raw.items():
         check_fact_name(model, source, name)
-        note = None
-        if isinstance(value, dict):
-            note = evidence_of(model, source, name, value, respondent)
-            value = note.value
-        checked = check_value(model, source, name, value)
+        note = evidence_of(model, source, name, value, respondent) if isinstance(value, dict) else None
+        checked = note.value if note is not None else check_value(model, source, name, value)
         if checked is not None:
             facts[name] = checked
         if note is not None and (note.evidence or note.source):
@@ -270,13 +263,19 @@ def profile_from_data(model: Model, source: str, data: object) -> Profile:
                    respondent=respondent, evidence=evidence)
 
 
+def _only_keys(source: str, data: Mapping, allowed: tuple[str, ...], problem: str) -> None:
+    """An InputError for the first key of `data` not in `allowed`: `problem` with {key} (and a "did you mean")
+    and {allowed} filled in."""
+    for key in data:
+        if key not in allowed:
+            hint = closest(key, allowed) if isinstance(key, str) else ""
+            raise InputError(source, problem.format(key=_fact_name(key) + hint, allowed=", ".join(allowed)))
+
+
 def evidence_of(model: Model, source: str, name: str, item: dict, respondent: str | None = None) -> Evidence:
     """A fact given as {value, evidence, source}: `value` as a plain value would be, the others optional text."""
-    for key in item:
-        if key not in EVIDENCE_KEYS:
-            hint = closest(key, EVIDENCE_KEYS) if isinstance(key, str) else ""
-            raise InputError(source, f"fact '{name}' has unknown key {_fact_name(key)}{hint}; "
-                                     f"allowed: {', '.join(EVIDENCE_KEYS)} (value is required)")
+    _only_keys(source, item, EVIDENCE_KEYS, f"fact '{name}' has unknown key {{key}}; allowed: {{allowed}} "
+                                            "(value is required)")
     if "value" not in item:
         raise InputError(source, f"fact '{name}' is a mapping without 'value'; allowed: {', '.join(EVIDENCE_KEYS)} "
                                  f"(value {allowed_value(model)}, the others text)")
