@@ -130,13 +130,6 @@ class RowAssessor:
                     for respondent, values in zip(group.respondents, group.answers, strict=True)]
         return consensus(self.model, profiles)
 
-    def group_row(self, combined: Any) -> Row:
-        """What `row` says of the consensus profile, with the disagreement among the respondents."""
-        level, codes, blockers = self.row(combined.profile)
-        if combined.disputed and self.model.disagree:
-            codes = (*codes, self.model.disagree)
-        return level, codes, blockers
-
     def row(self, profile: Profile) -> Row:
         """What `assess(profile, engine)` concludes that the summary and CSV need: level, codes, blockers.
 
@@ -152,7 +145,10 @@ class RowAssessor:
             codes = codes | {self.model.incomplete}
         blockers = dict.fromkeys(fact for fact, lo, hi in self.rules.bounds_by_level[level + 1]
                                  if not lo <= facts.get(fact, -1) <= hi) if level < self.rules.top else {}
-        return level, tuple(code for code in self._codes if code in codes), tuple(blockers)
+        ordered = tuple(code for code in self._codes if code in codes)
+        if profile.panel is not None and profile.panel.disputed and self.model.disagree:
+            ordered += (self.model.disagree,)  # several respondents 2 or more apart, last, as assess adds it
+        return level, ordered, tuple(blockers)
 
     def chunk(self, rows: list[Any]) -> tuple[str, list[Row]]:
         """The output text for `rows` (JSON items joined by commas, or CSV lines) and each row's summary.
@@ -163,7 +159,7 @@ class RowAssessor:
         if self.settings.grouped:
             return self._groups(rows)
         results: list[Row] = []
-        kind, lang, engine = self.settings.kind, self.settings.lang, self.settings.engine
+        kind = self.settings.kind
         if kind == "json" and self._text is not None:  # the fast path: each row's text written from its masks
             text = self._text.text
             items = []
@@ -174,12 +170,7 @@ class RowAssessor:
                 results.append(result)
             return ",\n".join(items), results
         if kind == "json":
-            items = []
-            for cells in rows:
-                a = assess(self.model, self.profile(cells), engine)
-                items.append(json.dumps(self._json(a, lang), ensure_ascii=False))
-                results.append((a.level, a.codes, tuple(dict.fromkeys(g.fact for g in a.why_not_next))))
-            return ",\n".join(items), results
+            return self._json_items(self.profile(cells) for cells in rows)
         buffer = io.StringIO()
         lines = CsvLines(buffer)
         names = self._level_names
@@ -192,15 +183,22 @@ class RowAssessor:
                 lines.write(cells, result[0], names[result[0]], ";".join(result[1]))
         return buffer.getvalue(), results
 
+    def _json_items(self, profiles: Iterable[Profile]) -> tuple[str, list[Row]]:
+        """Each profile's full assess object (through the engine chosen) as JSON text, and its counts."""
+        items, results = [], []
+        for profile in profiles:
+            a = assess(self.model, profile, self.settings.engine)
+            items.append(json.dumps(self._json(a, self.settings.lang), ensure_ascii=False))
+            results.append((a.level, a.codes, tuple(dict.fromkeys(g.fact for g in a.why_not_next))))
+        return ",\n".join(items), results
+
     def _groups(self, groups: list[Group]) -> tuple[str, list[Row]]:
         """`chunk` for organisations of respondents: each combined, then assessed as `assess A B C` assesses.
 
         A CSV line is the organisation, the respondents' names, each fact's combined answer and the result.
         """
-        from branda.expert.consensus import with_disagreement
-
         results: list[Row] = []
-        kind, lang, engine = self.settings.kind, self.settings.lang, self.settings.engine
+        kind = self.settings.kind
         if kind == "json" and self._text is not None:
             items = []
             for group in groups:
@@ -209,20 +207,14 @@ class RowAssessor:
                 items.append(item)
                 results.append(result)
             return ",\n".join(items), results
-        if kind == "json":
-            items = []
-            for group in groups:
-                combined = self.consensus(group)
-                a = with_disagreement(assess(self.model, combined.profile, engine), combined)
-                items.append(json.dumps(self._json(a, lang), ensure_ascii=False))
-                results.append((a.level, a.codes, tuple(dict.fromkeys(g.fact for g in a.why_not_next))))
-            return ",\n".join(items), results
+        if kind == "json":  # the consensus profile carries its respondents: assess reports their disagreement
+            return self._json_items(self.consensus(group).profile for group in groups)
         buffer = io.StringIO()
         lines = CsvLines(buffer)
         names = self._level_names
         for group in groups:
             combined = self.consensus(group)
-            result = self.group_row(combined)
+            result = self.row(combined.profile)
             results.append(result)
             if kind == "csv":
                 facts = combined.profile.facts

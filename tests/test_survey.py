@@ -397,3 +397,19 @@ def test_the_bundled_form_exports_map_every_question_with_no_map(runner, name):
     result = runner.invoke(cli, ["batch", str(EXAMPLES / "surveys" / name), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["ignored_columns"] == ["ID", "Start time", "Completion time", "Email", "Name"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_survey_gives_the_same_results_with_either_engine(runner, tmp_path, fmt):
+    """Each organisation's respondents disagree once, whichever engine assesses their consensus."""
+    source = str(EXAMPLES / "surveys" / "forms_export.csv")
+    outs = {}
+    for engine in ("fast", "experta"):
+        outs[engine] = tmp_path / f"{engine}.{fmt}"
+        result = runner.invoke(cli, ["batch", source, "--engine", engine, "--out", str(outs[engine]),
+                                     "--format", "json"])
+        assert result.exit_code == 0, result.output
+        summary = json.loads(result.stdout)
+        disagree = {d["code"]: d["organisations"] for d in summary["diagnostics"]}["respondents_disagree"]
+        assert disagree <= summary["organisations"]
+    assert outs["fast"].read_text(encoding="utf-8") == outs["experta"].read_text(encoding="utf-8")
