@@ -240,14 +240,7 @@ def assess(model: Model, profiles: tuple[str, ...], sets: tuple[str, ...], engin
     from branda.expert.render import assessment_text
     from branda.expert.serialize import assessment_json
 
-    if len(profiles) == 1:
-        result = run_assessment(model, read_profile(model, profiles[0], sets), engine)
-    else:
-        from branda.expert.consensus import consensus, with_disagreement
-        from branda.expert.profile import apply_sets
-
-        combined = consensus(model, [read_profile(model, p, ()) for p in profiles])
-        result = with_disagreement(run_assessment(model, apply_sets(model, combined.profile, sets), engine), combined)
+    result = run_assessment(model, read_profiles(model, profiles, sets), engine)
     emit(fmt, lambda: assessment_text(result, lang), lambda: assessment_json(result, lang))
 
 

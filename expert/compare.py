@@ -15,7 +15,7 @@ from typing import Any
 
 from branda.expert import words
 from branda.expert.assess import Assessment, assess
-from branda.expert.consensus import consensus, with_disagreement
+from branda.expert.consensus import consensus
 from branda.expert.errors import InputError, shown
 from branda.expert.profile import Profile, load_profile
 from branda.expert.summary import inline
@@ -130,8 +130,7 @@ def one_organisation(profiles: Sequence[Profile], source: str = SOURCE,
 def _assessed(model: Model, group: Sequence[Profile], engine: str) -> Assessment:
     if len(group) == 1:
         return assess(model, group[0], engine)
-    combined = consensus(model, group)
-    return with_disagreement(assess(model, combined.profile, engine), combined)
+    return assess(model, consensus(model, group).profile, engine)  # it carries its panel: the disagreement
 
 
 def timeline(model: Model, profiles: Sequence[Profile], engine: str = "experta") -> tuple[Moment, ...]:
