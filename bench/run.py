@@ -349,11 +349,10 @@ def batch_rows(path: Path, passes: int = 5) -> dict[str, Any]:
             gc.enable()
     fast._memo.clear()  # noqa: SLF001
     total, found = where.profile_calls(assessor.row, profiles)
-    as_json = RowAssessor(Settings(MODEL, columns, "json", "en", "fast"))
     json_row: list[float] = []
     for _ in range(passes):  # the JSON chunk of every row, all caches emptied first (as a fresh process)
         fast._memo.clear()  # noqa: SLF001
-        as_json._text._templates.clear()  # noqa: SLF001
+        as_json = RowAssessor(Settings(MODEL, columns, "json", "en", "fast"))  # its texts made afresh
         _analysis(MODEL)._results.clear()  # noqa: SLF001
         rows_ = [list(c) for c in cells]
         gc.collect()

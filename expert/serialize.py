@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import operator
 from typing import Any
 
 from branda.expert.assess import Assessment, Gap
 from branda.expert.unknowns import decisive_of_mask
 from branda.knowledge.model import Model
 from branda.rules.fast import fast_engine
-
-TEXTS_KEPT = 4_096  # masks whose templates AssessmentText keeps (each a few kB; the dict starts afresh when full)
 from branda.rules.trace import Firing
+
+TEXTS_KEPT = 4_096  # sets of unknown facts whose text AssessmentText keeps (the dict starts afresh when full)
 
 
 def gap_json(gap: Gap, with_rule: bool = False) -> dict[str, Any]:
@@ -66,45 +65,58 @@ def _dumps(value: object) -> str:
 _string = json.encoder.encode_basestring  # a str as json.dumps(…, ensure_ascii=False) writes it (the C encoder)
 
 
-def _literal(text: str) -> str:
-    """`text` as a part of a %-template (whose holes are the facts' values)."""
-    return text.replace("%", "%%")
-
-
 Summary = tuple[int, tuple[str, ...], tuple[str, ...]]  # level, diagnostic codes, facts blocking the next level
-_Template = tuple[int, str, str, Any, tuple[str, ...], tuple[str, ...]]  # see AssessmentText._template
 
 
 class AssessmentText:
     """The JSON text of `assessment_json(assess(model, profile, engine="fast"), lang)`, written straight from the
-    fast evaluator's masks (`text`): what `batch --out X.json` writes for each row.
+    fast evaluator's mask of the profile (`text`): what `batch --out X.json` writes for each row.
 
-    The diagnostics the rules raise and the firing record depend only on the profile's mask (which conditions
-    hold) and the values of the facts they name, so each mask's part is a %-template, kept per mask (up to
-    TEXTS_KEPT of them), with a hole for each value; why_not_next depends on the level and the answers to its
-    conditions, unknown_facts on which facts are answered, incomplete_profile on the decisive unknowns. The
-    characters are those `json.dumps` writes (tests/test_batch_json.py compares them row by row).
+    Every part is text made once per model and put together per row: each indicator's firing for each answer
+    it fires on, the ladder's firings for each set of levels whose conditions all hold, each diagnostic rule's
+    and code's opening and closing, each gap's; a row adds only the facts' values a diagnostic names, its
+    decisive unknowns (expert.unknowns), its gaps and its unknown facts. The characters are those
+    `json.dumps` writes (tests/test_batch_json.py compares them row by row).
     """
 
     def __init__(self, model: Model, lang: str) -> None:
         self.model, self.lang = model, lang
         rules = model.rules
         self.engine = m = fast_engine(rules)
-        self._limit = TEXTS_KEPT
         self._order = {code: i for i, code in enumerate(model.diagnostics)}  # the order diagnostics are listed in
-        self._templates: dict[int, _Template] = {}
-        self._steps: dict[object, tuple[str, tuple[str, ...]]] = {}  # a firing's template, the facts it names
-        self._unknown: dict[tuple[str, ...], str] = {}
         self._quoted = {name: _dumps(name) for name in model.facts}
-        self._holes = {name: f"{_literal(q)}: %s" for name, q in self._quoted.items()}
+        self._values = {v: str(v) for v in rules.scale} | {None: "null"}
+        self._named = {name: {v: f"{q}: {v}" for v in rules.scale} for name, q in self._quoted.items()}
+        # each indicator in experta's order: the bits it needs, the fact it names (one) or the facts (several),
+        # and its firing's text per answer (per tuple of answers, filled as they come, for several)
+        self._indicators = []
+        for need, _, (rule, names, given, concludes) in m._indicator_steps:  # noqa: SLF001 - the engine's own
+            texts: dict[Any, str] = {}
+            start = f'{{"rule": {_dumps(rule)}, "because": {{'
+            end = f'}}, "given": {_dumps(list(given))}, "concludes": {_dumps(concludes[0])}}}'
+            if len(names) == 1:
+                texts.update({v: start + self._named[names[0]][v] + end for v in rules.scale})
+            self._indicators.append((need, names[0] if len(names) == 1 else None, texts, names, start, end))
+        self._level_masks = tuple((1 << n, m.level_masks[n]) for n in range(2, rules.top + 1))
+        self._ladders: dict[int, tuple[int, str]] = {}  # the levels whose conditions all hold -> level, firings
+        self._rules_at: dict[int, tuple[tuple[Any, ...], ...]] = {}  # each level's diagnostic rules, as tested
+        for level in rules.levels:
+            tests = []
+            for d in m._diagnostics_at[level]:  # noqa: SLF001 - the engine's compiled diagnostics
+                rule = d.rule
+                counted = tuple((c.fact, _bit(m, c)) for _, c in rules.conditions_of(rule.majority_of_level)) \
+                    if rule.majority_of_level else ()
+                tests.append((d.when, d.majority, d.majority_mask, len(d.majority) // 2, rule.code, rule.name,
+                              tuple(dict.fromkeys(c.fact for c in rule.when)), counted,
+                              f'{{"rule": {_dumps(rule.name)}, "because": {{',
+                              f'}}, "given": {_dumps([f"level:{level}"])}, "concludes": {_dumps(rule.concludes)}}}'))
+            self._rules_at[level] = tuple(tests)
+        self._unknown: dict[tuple[str, ...], str] = {}
         self._heads: dict[tuple[object, ...], str] = {}
         self._ends: dict[tuple[str, ...], str] = {}
-        self._code_start = {code: _literal(f'{{"code": {_dumps(code)}, "title": {_dumps(info.title(lang))}, '
-                                           f'"message": {_dumps(info.message(lang))}, "facts": {{')
+        self._code_start = {code: f'{{"code": {_dumps(code)}, "title": {_dumps(info.title(lang))}, '
+                                  f'"message": {_dumps(info.message(lang))}, "facts": {{'
                             for code, info in model.diagnostics.items()}
-        # the firings that are the same objects in every skeleton (indicators, the ladder), by identity
-        self._static = {id(step): self._step(step) for step in m.static_steps()}
-        self._values = {v: str(v) for v in rules.scale} | {None: "null"}
         self._gaps: dict[int, tuple[tuple[int, str, str, str], ...]] = {}  # each condition of the next level:
         for level in rules.levels:  # its bit, its fact, the item's text before and after the value
             self._gaps[level] = tuple(
@@ -113,11 +125,7 @@ class AssessmentText:
                 for _, c in rules.conditions_of(level + 1)) if level < model.top else ()
         incomplete = model.incomplete
         self._incomplete_at = self._order.get(incomplete, len(self._order)) if incomplete else 0
-        self._incomplete_head = ""
-        if incomplete is not None:
-            info = model.diagnostics[incomplete]
-            self._incomplete_head = (f'{{"code": {_dumps(incomplete)}, "title": {_dumps(info.title(lang))}, '
-                                     f'"message": {_dumps(info.message(lang))}, "facts": {{')
+        self._incomplete_head = self._code_start.get(incomplete, "") if incomplete else ""
 
     def text(self, facts: dict[str, int], organisation: str | None, panel: Any = None) -> tuple[str, Summary]:
         """The row's JSON text, and (level, diagnostic codes, facts blocking the next level) for the summary.
@@ -125,25 +133,58 @@ class AssessmentText:
         `panel` is a consensus profile's panel (expert.profile.Panel: the respondents, the disputed answers).
         """
         mask = self.engine.mask(facts)
-        found = self._templates.get(mask)
-        if found is None:
-            if len(self._templates) >= self._limit:
-                self._templates.clear()
-            found = self._templates[mask] = self._template(mask)
-        level, head, template, values, before_codes, after_codes = found
-        before, after, explanation = (template % values(facts) if values else template % ()).split("\0")
-        items = [before] if before else []
-        codes = before_codes
+        firings = []
+        for need, name, texts, names, start, end in self._indicators:
+            if mask & need == need:
+                if name is not None:
+                    firings.append(texts[facts[name]])
+                else:
+                    key = tuple(facts[n] for n in names)
+                    found = texts.get(key)
+                    if found is None:
+                        found = texts[key] = start + ", ".join(self._named[n][facts[n]] for n in names) + end
+                    firings.append(found)
+        complete = 0
+        for bit, need in self._level_masks:
+            if mask & need == need:
+                complete |= bit
+        ladder = self._ladders.get(complete) or self._ladder(complete)
+        level = ladder[0]
+        firings.append(ladder[1])
+        named = self._named
+        shown: dict[str, list[str]] = {}  # each code the rules raise: its facts' texts (in order, once each)
+        fired: dict[str, list[str]] = {}  # and its rules
+        for when, majority, together, half, code, rule, when_names, counted, start, end in self._rules_at[level]:
+            if mask & when != when:
+                continue
+            if majority and ((mask & together).bit_count() if together
+                             else sum(1 for b in majority if mask & b)) <= half:
+                continue
+            names = when_names + tuple(n for n, b in counted if mask & b) if counted else when_names
+            if counted:
+                names = tuple(dict.fromkeys(names))
+            because = [named[n][facts[n]] for n in names]
+            firings.append(start + ", ".join(because) + end)
+            fired.setdefault(code, []).append(rule)
+            shown.setdefault(code, []).extend(because)
+        codes = tuple(sorted(fired, key=self._order.__getitem__)) if len(fired) > 1 else tuple(fired)
+        head = self._heads.get((level, *codes))
+        if head is None:
+            head = self._heads[(level, *codes)] = self._head(level, codes)
+        items = []
+        summary_codes: tuple[str, ...] = ()
+        incomplete_at, placed = self._incomplete_at, False
         decisive = decisive_of_mask(self.model, facts, mask) if self.model.incomplete else {}
-        if decisive:
-            q = self._quoted
-            items.append(self._incomplete_head + ", ".join(f"{q[n]}: null" for n in decisive)
-                         + '}, "rules": [], "values": {'
-                         + ", ".join(f"{q[n]}: [{', '.join(map(str, v))}]" for n, v in decisive.items()) + "}}")
-            codes += (self.model.incomplete,)
-        if after:
-            items.append(after)
-        codes += after_codes
+        for code in codes:
+            if decisive and not placed and self._order[code] >= incomplete_at:
+                items.append(self._incomplete(decisive))
+                summary_codes += (self.model.incomplete,)
+                placed = True
+            items.append(self._code_start[code] + ", ".join(dict.fromkeys(shown[code])) + self._code_end(fired[code]))
+            summary_codes += (code,)
+        if decisive and not placed:
+            items.append(self._incomplete(decisive))
+            summary_codes += (self.model.incomplete,)
         respondents = ""
         if panel is not None:  # as expert.consensus.with_disagreement adds them
             disagree = self.model.disagree
@@ -153,7 +194,7 @@ class AssessmentText:
                                      "message": info.message(self.lang),
                                      "facts": {name: facts.get(name) for name in panel.disputed}, "rules": [],
                                      "answers": {name: list(v) for name, v in panel.disputed.items()}}))
-                codes += (disagree,)
+                summary_codes += (disagree,)
             if panel.respondents:
                 respondents = ', "respondents": ' + _dumps(list(panel.respondents))
         gaps, blockers = [], []
@@ -165,57 +206,41 @@ class AssessmentText:
         key = tuple(facts)
         unknown = self._unknown.get(key)
         if unknown is None:
-            if len(self._unknown) >= self._limit:
+            if len(self._unknown) >= TEXTS_KEPT:
                 self._unknown.clear()
             unknown = self._unknown[key] = ", ".join(q for name, q in self._quoted.items() if name not in facts)
         org = "null" if organisation is None else _string(organisation)
-        return (f'{{"organisation": {org}{head}{", ".join(items)}{explanation}{", ".join(gaps)}], '
-                f'"unknown_facts": [{unknown}]{respondents}}}'), (level, codes, tuple(dict.fromkeys(blockers)))
+        return (f'{{"organisation": {org}{head}{", ".join(items)}], "explanation": [{", ".join(firings)}], '
+                f'"why_not_next": [{", ".join(gaps)}], "unknown_facts": [{unknown}]{respondents}}}'), \
+            (level, summary_codes, tuple(dict.fromkeys(blockers)))
 
-    def _template(self, mask: int) -> _Template:
-        """What `text` keeps per mask: the level; the text from "level" to the diagnostics' opening bracket; one
-        %-template of the rules' diagnostics listed before incomplete_profile, those after it and the firing
-        record up to why_not_next's opening bracket (the three parts separated by NUL, which JSON text never
-        holds); the function giving its holes' values from the facts; the codes before and after."""
-        level, steps, diagnoses = self.engine.skeleton(mask)
-        rules_of: dict[str, list[str]] = {}
-        for code, rule in diagnoses:
-            rules_of.setdefault(code, []).append(rule)
-        codes = sorted(rules_of, key=self._order.__getitem__)
-        head = self._heads.get((level, *codes))
-        if head is None:
-            head = self._heads[(level, *codes)] = self._head(level, codes)
-        firings, names = [], []
-        steps_named = {}
-        static, steps_seen = self._static, self._steps
-        for step in steps:
-            found = static.get(id(step))
-            if found is None:
-                found = steps_seen.get(step)
-                if found is None:
-                    if len(steps_seen) >= self._limit:
-                        steps_seen.clear()
-                    found = steps_seen[step] = self._step(step)
-                steps_named[step[0]] = step[1]
-            firings.append(found[0])
-            names += found[1]
-        parts: tuple[list[str], list[str]] = ([], [])  # the diagnostics before incomplete_profile, after it
-        shown_names: list[str] = []
-        for code in codes:
-            rules = rules_of[code]
-            shown = tuple(dict.fromkeys(name for rule in rules for name in steps_named[rule]))
-            parts[self._order[code] >= self._incomplete_at].append(
-                self._code_start[code] + ", ".join([self._holes[n] for n in shown]) + self._code_end(rules))
-            shown_names += shown
-        template = (", ".join(parts[0]) + "\0" + ", ".join(parts[1]) + '\0], "explanation": ['
-                    + ", ".join(firings) + '], "why_not_next": [')
-        names = shown_names + names
-        values = (lambda facts, name=names[0]: (facts[name],)) if len(names) == 1 else \
-            operator.itemgetter(*names) if names else None
-        before = tuple(c for c in codes if self._order[c] < self._incomplete_at)
-        return level, head, template, values, before, tuple(codes[len(before):])
+    def _incomplete(self, decisive: dict[str, tuple[int, ...]]) -> str:
+        """The incomplete_profile item: the decisive unknowns, and the answers of each that would matter."""
+        q = self._quoted
+        return (self._incomplete_head + ", ".join(f"{q[n]}: null" for n in decisive) + '}, "rules": [], "values": {'
+                + ", ".join(f"{q[n]}: [{', '.join(map(str, v))}]" for n, v in decisive.items()) + "}}")
 
-    def _head(self, level: int, codes: list[str]) -> str:
+    def _ladder(self, complete: int) -> tuple[int, str]:
+        """The level and the ladder's firings (floor, criteria, reach, conclude) when the levels with a bit in
+        `complete` have all their conditions holding (as FastEngine.skeleton finds them)."""
+        m, rules = self.engine, self.model.rules
+        ladder = m._ladder  # noqa: SLF001 - the engine's own steps
+        steps = [ladder["floor"]]
+        level = 1
+        for n in range(2, rules.top + 1):
+            if not complete >> n & 1:
+                continue
+            steps.append(ladder["criteria", n])
+            if not rules.step_by_step or level == n - 1:
+                steps.append(ladder["reach", n])
+                level = n
+        steps.append(ladder["conclude", level])
+        text = ", ".join(f'{{"rule": {_dumps(rule)}, "because": {{}}, "given": {_dumps(list(given))}, '
+                         f'"concludes": {_dumps(concludes[0])}}}' for rule, _, given, concludes in steps)
+        self._ladders[complete] = found = (level, text)
+        return found
+
+    def _head(self, level: int, codes: tuple[str, ...]) -> str:
         """From "level" to the diagnostics' opening bracket."""
         kb = self.model
         head = f', "level": {level}, "level_name": {_dumps(kb.level(level).name(self.lang))}'
@@ -227,17 +252,8 @@ class AssessmentText:
         key = tuple(rules)
         found = self._ends.get(key)
         if found is None:
-            found = self._ends[key] = _literal(f'}}, "rules": {_dumps(rules)}}}')
+            found = self._ends[key] = f'}}, "rules": {_dumps(rules)}}}'
         return found
-
-    def _step(self, step: tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]) -> tuple[str, tuple[str, ...]]:
-        """A firing's %-template (as firing_json writes it) and the facts whose values fill its holes."""
-        rule, names, given, concludes = step
-        text = (_literal(f'{{"rule": {_dumps(rule)}, "because": {{')
-                + ", ".join(f"{_literal(_dumps(n))}: %s" for n in names)
-                + _literal(f'}}, "given": {_dumps(list(given))}, "concludes": '
-                           f'{_dumps(concludes[0] if len(concludes) == 1 else list(concludes))}}}'))
-        return text, names
 
 
 def _bit(m: Any, c: Any) -> int:

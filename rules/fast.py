@@ -157,7 +157,6 @@ class FastEngine:
         (rule, the facts its `because` names, given, concludes), the diagnoses as (code, rule)).
 
         A fact a firing names is known (its condition holds), so `run` fills in the values from the profile.
-        The steps of the indicators and of the level ladder are the same objects each time.
         """
         rules = self.rules
         steps: list[Step] = []
@@ -187,10 +186,6 @@ class FastEngine:
                 steps.append((rule.name, tuple(dict.fromkeys(tested)), (f"level:{level}",), (rule.concludes,)))
                 diagnoses.append((rule.code, rule.name))
         return level, tuple(steps), tuple(diagnoses)
-
-    def static_steps(self) -> tuple[Step, ...]:
-        """The steps `skeleton` gives as the same objects every time: the indicators' and the ladder's."""
-        return (*(step for _, _, step in self._indicator_steps), *self._ladder.values())
 
     def run(self, facts: Mapping[str, int]) -> Run:
         """The full firing record the experta engine produces for `facts`, in its order."""
