@@ -94,6 +94,10 @@ class _Analysis:
         self.low = (1 << m.level_bits) - 1
         self._holding: dict[int, tuple[int, int]] = {}  # see _held
         self._results: dict[tuple[int, tuple[str, ...]], dict[str, tuple[int, ...]]] = {}  # see `decisive_unknowns`
+        self.tested: dict[int, tuple[tuple[int, int, tuple[int, ...], int, int], ...]] = {  # see `relevant`
+            level: tuple((d.when, d.majority_mask, d.majority, d.when | _union(d.majority), len(d.majority) // 2 + 1)
+                         for d in m._diagnostics if level in d.rule.at_levels)  # noqa: SLF001
+            for level in rules.levels}
         self.rises: dict[int, tuple[int, ...]] = {}
         self.lower: dict[int, int] = {}
         self.codes: dict[int, tuple[tuple[int, int, tuple[_Rule, ...]], ...]] = {}
@@ -133,6 +137,32 @@ class _Analysis:
                 break
             top = n
         return top
+
+    def relevant(self, known: int, unknown_bits: int) -> int:
+        """The bits some answer must touch to change the outcome of some completion of the profile.
+
+        Every completion sets the known bits and some of `unknown_bits`, and the level only grows with bits,
+        so its level lies between the known facts' own level and `reachable_level`. An answer that changes a
+        completion's outcome either completes a higher level (a bit of that level's conditions) or changes a
+        code at the completion's level (a bit one of that level's rules tests, of a rule that can hold with
+        these known facts: its bits are all possible, and its majority reachable).
+        """
+        possible = known | unknown_bits
+        low = self.engine.compute(known) & self.low
+        high = self.reachable_level(known, unknown_bits)
+        found = 0
+        for n, need in self.levels:
+            if low < n <= high:
+                found |= need
+        for level in range(low, high + 1):
+            for when, together, majority, touched, needed in self.tested[level]:
+                if when & ~possible:
+                    continue  # a condition of it fails on a known fact
+                if majority and ((possible & together).bit_count() if together
+                                 else sum(1 for b in majority if possible & b)) < needed:
+                    continue  # too few of its counted conditions can hold
+                found |= touched
+        return found
 
     def contexts(self, facts: Mapping[str, int], unknown: list[str], known: int) -> list[int]:
         """Completions of the profile (as masks) to test each unknown fact against, without repeats.
@@ -188,14 +218,20 @@ class _Analysis:
         each answer away yields every pair of a way to answer the others and an answer.
         """
         unknown = [name for name in self.facts if name not in facts]
-        groups_of, fact_bits, owner = self.groups, self.fact_bits, self.owner
-        pending = {name: list(groups_of[name]) for name in unknown if groups_of.get(name)}
-        if not pending:  # a fact no rule tests changes nothing
+        if not unknown:
             return {}
+        groups_of, fact_bits, owner = self.groups, self.fact_bits, self.owner
         m = self.engine
         compute = m.compute  # not remembered: a completion is seldom asked twice
         low, held_of = self.low, self._holding
         known = m.mask(facts) if known is None else known
+        unknown_bits = 0
+        for name in unknown:
+            unknown_bits |= fact_bits.get(name, 0)
+        relevant = self.relevant(known, unknown_bits)
+        pending = {name: left for name in unknown if (left := [g for g in groups_of.get(name, ()) if g[0] & relevant])}
+        if not pending:  # no answer to an unknown fact touches what the outcome could depend on
+            return {}
         exhaustive = len(unknown) <= EXHAUSTIVE_UP_TO
         contexts = self.completions(unknown, known) if exhaustive else self.contexts(facts, unknown, known)
         open_bits = several_bits = 0  # the bits of the facts still pending, and of those with several answer groups
@@ -230,18 +266,18 @@ class _Analysis:
                 own = fact_bits[name]
                 x &= ~own
                 answer, without = context & own, context & ~own
-                before = 0
+                # without the answer: the same outcome unless the answer holds the level or a raised code
+                before = result if not answer & (lower | raised) else 0
                 for group in list(pending[name]):
                     bits = group[0]
                     if bits == answer:  # without it: a lower level (it held one), or fewer codes
-                        changed = bool(answer & lower) or bool(
-                            answer & raised and compute(without) != result)
+                        changed = bool(answer & lower) or (
+                            before != result if before else bool(answer & raised) and compute(without) != result)
                     elif exhaustive:
                         continue  # another completion gives it this answer
                     else:
                         before = before or compute(without)
-                        after = without | bits
-                        changed = compute(after) != before
+                        changed = compute(without | bits) != before
                     if changed:
                         done(name, group)
             for name, group in self._added(context, level, result, open_bits & ~answered) if not exhaustive else ():
