@@ -59,6 +59,21 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 Row = tuple[int, tuple[str, ...], tuple[str, ...]]  # level, diagnostic codes, facts blocking the next level
 
 
+@dataclass(frozen=True)
+class Tally:
+    """What the summary counts of a chunk's rows: how many, and per level, diagnostic and blocking fact."""
+
+    rows: int
+    levels: Counter[int]
+    codes: Counter[str]
+    blockers: Counter[str]
+
+    @classmethod
+    def of(cls, results: list[Row]) -> Tally:
+        return cls(len(results), Counter(r[0] for r in results), Counter(chain.from_iterable(r[1] for r in results)),
+                   Counter(chain.from_iterable(r[2] for r in results)))
+
+
 class Interrupted(BaseException):
     """SIGTERM or SIGHUP arrived during a batch: the run was cleaned up; exit with `status` (128 + the signal)."""
 
@@ -150,7 +165,12 @@ class RowAssessor:
             ordered += (self.model.disagree,)  # several respondents 2 or more apart, last, as assess adds it
         return level, ordered, tuple(blockers)
 
-    def chunk(self, rows: list[Any]) -> tuple[str, list[Row]]:
+    def chunk(self, rows: list[Any]) -> tuple[str, Tally]:
+        """The output text for `rows` (JSON items joined by commas, or CSV lines) and what the summary counts."""
+        text, results = self.assessed(rows)
+        return text, Tally.of(results)
+
+    def assessed(self, rows: list[Any]) -> tuple[str, list[Row]]:
         """The output text for `rows` (JSON items joined by commas, or CSV lines) and each row's summary.
 
         In CSV the organisation gets a `'` in front when a spreadsheet would run it as a formula; the fact
@@ -278,7 +298,8 @@ def _worker_main(conn: Any, settings: Settings, parent: int, inherited: list[Any
         if rows is None:
             return
         try:
-            reply: tuple[bool, Any] = (True, assessor.chunk(rows))
+            text, tally = assessor.chunk(rows)
+            reply: tuple[bool, Any] = (True, (text.encode("utf-8"), tally))  # bytes: the parent writes them as they are
         except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
             reply = (False, exc)
         try:
@@ -330,10 +351,10 @@ class Workers:
             self.close(ok=False)
             raise
 
-    def results(self, chunks: Iterator[list[list[str]]]) -> Iterator[tuple[str, list[Row]]]:
+    def results(self, chunks: Iterator[list[list[str]]]) -> Iterator[tuple[bytes, Tally]]:
         """Each chunk's result, in chunk order; a worker that is done gets the next chunk at once."""
         outstanding: dict[int, int] = {}  # worker -> the number of the chunk it works on
-        finished: dict[int, tuple[str, list[Row]]] = {}  # results that came before an earlier chunk's
+        finished: dict[int, tuple[bytes, Tally]] = {}  # results that came before an earlier chunk's
         sent = shown = 0
         following = next(chunks, None)
 
@@ -356,7 +377,7 @@ class Workers:
                 yield finished.pop(shown)
                 shown += 1
 
-    def _receive(self, i: int) -> tuple[str, list[Row]]:
+    def _receive(self, i: int) -> tuple[bytes, Tally]:
         try:
             ok, value = self.conns[i].recv()
         except (EOFError, OSError):
@@ -398,7 +419,7 @@ def default_jobs(rows: int) -> int:
 
 
 def _assessed(rows: Iterator[list[str]], settings: Settings, jobs: int | None,
-              context: Any = None) -> Iterator[tuple[str, list[Row]]]:
+              context: Any = None) -> Iterator[tuple[str | bytes, Tally]]:
     """Each chunk's results in row order; without `jobs`, a pool only once POOL_THRESHOLD rows have been read."""
     if jobs is None:
         head = list(islice(rows, POOL_THRESHOLD))
@@ -468,10 +489,15 @@ class _Sink:
         else:
             CsvLines(f).write(header)
 
-    def write(self, text: str) -> None:
+    def write(self, text: str | bytes) -> None:
+        """Write a chunk's text (bytes, UTF-8, from a worker: straight to the file under the text layer)."""
         if text and self.kind == "json":
             self.f.write("\n" if self.empty else ",\n")
-        self.f.write(text)
+        if isinstance(text, bytes):
+            self.f.flush()
+            self.f.buffer.write(text)  # type: ignore[attr-defined]
+        else:
+            self.f.write(text)
         self.empty = self.empty and not text
 
     def close(self) -> None:
@@ -552,16 +578,15 @@ def run_batch(model: Model, source: str | Path, out: Path | None = None, kind: s
         with atomic_output(out) if out else nullcontext() as f, \
                 closing(_assessed(rows, settings, jobs, context)) as assessed:
             sink = _Sink(f, kind or "", header) if f else None
-            for text_, results in assessed:
+            for text_, tally in assessed:
                 if problems.count:
                     continue  # the chunks already under way; nothing more is written
                 if sink:
                     sink.write(text_)
-                for level, row_codes, row_blockers in results:
-                    levels[level] += 1
-                    codes.update(row_codes)
-                    blockers.update(row_blockers)
-                count += len(results)
+                levels.update(tally.levels)
+                codes.update(tally.codes)
+                blockers.update(tally.blockers)
+                count += tally.rows
                 if on_progress:
                     on_progress(count, batch.position())
             if problems.count:

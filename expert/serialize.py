@@ -112,6 +112,8 @@ class AssessmentText:
                               f'}}, "given": {_dumps([f"level:{level}"])}, "concludes": {_dumps(rule.concludes)}}}'))
             self._rules_at[level] = tuple(tests)
         self._unknown: dict[tuple[str, ...], str] = {}
+        self._nulls = {name: f"{q}: null" for name, q in self._quoted.items()}
+        self._answers: dict[tuple[str, tuple[int, ...]], str] = {}  # a decisive fact, its answers -> their text
         self._heads: dict[tuple[object, ...], str] = {}
         self._ends: dict[tuple[str, ...], str] = {}
         self._code_start = {code: f'{{"code": {_dumps(code)}, "title": {_dumps(info.title(lang))}, '
@@ -216,9 +218,15 @@ class AssessmentText:
 
     def _incomplete(self, decisive: dict[str, tuple[int, ...]]) -> str:
         """The incomplete_profile item: the decisive unknowns, and the answers of each that would matter."""
-        q = self._quoted
-        return (self._incomplete_head + ", ".join(f"{q[n]}: null" for n in decisive) + '}, "rules": [], "values": {'
-                + ", ".join(f"{q[n]}: [{', '.join(map(str, v))}]" for n, v in decisive.items()) + "}}")
+        nulls, answers = self._nulls, self._answers
+        texts = []
+        for item in decisive.items():
+            found = answers.get(item)
+            if found is None:  # a fact's answers that matter: a few runs of the scale, each met again and again
+                found = answers[item] = f"{self._quoted[item[0]]}: [{', '.join(map(str, item[1]))}]"
+            texts.append(found)
+        return (self._incomplete_head + ", ".join([nulls[n] for n in decisive]) + '}, "rules": [], "values": {'
+                + ", ".join(texts) + "}}")
 
     def _ladder(self, complete: int) -> tuple[int, str]:
         """The level and the ladder's firings (floor, criteria, reach, conclude) when the levels with a bit in
