@@ -12,6 +12,7 @@ the workers are forked from the main thread and ask the kernel to kill them when
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import multiprocessing
@@ -337,6 +338,8 @@ class Workers:
         forked = context.get_start_method() == "fork"
         self.processes: list[Any] = []
         self.conns: list[Any] = []
+        if forked:  # what the workers inherit stays out of their collector's sight: its pages are not copied
+            gc.freeze()
         try:
             with _signals_blocked():
                 for _ in range(jobs):
@@ -350,6 +353,9 @@ class Workers:
         except BaseException:
             self.close(ok=False)
             raise
+        finally:
+            if forked:
+                gc.unfreeze()
 
     def results(self, chunks: Iterator[list[list[str]]]) -> Iterator[tuple[bytes, Tally]]:
         """Each chunk's result, in chunk order; a worker that is done gets the next chunk at once."""

@@ -259,6 +259,7 @@ class _Analysis:
             level = result & low
             held = held_of.get(result) or self._held(result)
             lower, raised = held  # the bits that hold the level; the bits the raised codes test
+            holding = None  # the raised codes' rules that hold on the context, with their slack (see `_lasting`)
             # the facts this completion answers whose answer may matter, or which have other answers to try
             x = answered & (lower | raised | several_bits)
             while x:
@@ -271,8 +272,14 @@ class _Analysis:
                 for group in list(pending[name]):
                     bits = group[0]
                     if bits == answer:  # without it: a lower level (it held one), or fewer codes
-                        changed = bool(answer & lower) or (
-                            before != result if before else bool(answer & raised) and compute(without) != result)
+                        if answer & lower:
+                            changed = True
+                        elif before:
+                            changed = before != result
+                        else:  # it touches a raised code: whether the code still holds without it
+                            if holding is None:
+                                holding = self._holding_rules(context, result)
+                            changed = not self._lasting(holding, answer)
                     elif exhaustive:
                         continue  # another completion gives it this answer
                     else:
@@ -280,7 +287,9 @@ class _Analysis:
                         changed = compute(without | bits) != before
                     if changed:
                         done(name, group)
-            for name, group in self._added(context, level, result, open_bits & ~answered) if not exhaustive else ():
+            candidates = open_bits & ~answered
+            for name, group in self._added(context, level, result, candidates) if candidates and not exhaustive \
+                    else ():
                 if name in pending and group in pending[name]:
                     done(name, group)
             if found and first_only:
@@ -311,6 +320,44 @@ class _Analysis:
                 raised |= touched
         self._holding[result] = found = (self.lower[level], raised)
         return found
+
+    def _holding_rules(self, context: int, result: int) -> tuple[tuple[int, tuple[tuple[int, int, tuple[int, ...],
+                                                                                  int], ...]], ...]:
+        """For each code `result` raises: the bits its rules test, and each of its rules that holds on `context`
+        with its slack (how many of its counted bits it can lose and still hold; -1 without a majority test)."""
+        found = []
+        for code_bit, touched, rules in self.codes[result & self.low]:
+            if result & code_bit:
+                held = []
+                for when, together, majority in rules:
+                    if context & when != when:
+                        continue
+                    if not majority:
+                        held.append((when, 0, (), -1))
+                        continue
+                    met = (context & together).bit_count() if together else sum(1 for b in majority if context & b)
+                    if 2 * met > len(majority):
+                        held.append((when, together, majority, met - len(majority) // 2 - 1))
+                found.append((touched, tuple(held)))
+        return tuple(found)
+
+    @staticmethod
+    def _lasting(holding: tuple[tuple[int, tuple[tuple[int, int, tuple[int, ...], int], ...]], ...],
+                 answer: int) -> bool:
+        """Whether every raised code still holds when the bits `answer` are taken away (`_holding_rules`): the
+        level stays (the answer holds none of it), so the outcome changes exactly when a code loses every rule."""
+        for touched, rules in holding:
+            if not touched & answer:
+                continue
+            for when, together, majority, slack in rules:
+                if when & answer:
+                    continue
+                if slack < 0 or ((answer & together).bit_count() if together
+                                 else sum(1 for b in majority if answer & b)) <= slack:
+                    break  # this rule still holds
+            else:
+                return False
+        return True
 
     def _added(self, context: int, level: int, result: int, candidates: int) -> list[tuple[str, Group]]:
         """The answers to facts `context` leaves unknown (with a bit in `candidates`) that change its outcome.
