@@ -18,7 +18,7 @@ from branda.knowledge.model import Model
 __all__ = ["render_pdf", "weasyprint", "write_pdf"]
 
 INSTALL = "pip install 'branda[pdf]'"  # the install steps the missing-library line names
-INSTALL_DEBIAN = "apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+INSTALL_DEBIAN = "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 
 
 def weasyprint(kb: Model, out: str | Path, lang: str) -> Any:
