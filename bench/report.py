@@ -209,10 +209,10 @@ def where_d(notes: dict[str, Any]) -> str:
         for name, calls, tottime, cumtime in found[:12]:
             lines.append(f"| `{name}` | {calls / n:,.2f} | {tottime / total_p:.1%} | {cumtime / total_p:.1%} |")
         if "json row" in rows_:
-            lines += ["", f"The JSON rows, in this process: `RowAssessor.chunk` with JSON out (each row's text from its "
-                      f"masks: `expert.serialize.AssessmentText.text`, the decisive unknowns of "
-                      f"`expert.unknowns.decisive_of_mask`) took {rows_['json row'] * 1e6:.1f} µs per row over the "
-                      f"{n:,} rows (median of 5 passes, every cache emptied before each)."]
+            lines += ["", f"The JSON rows, in this process: `RowAssessor.chunk` with JSON out (each row's text from "
+                      f"its mask: `expert.serialize.AssessmentText.text`, the decisive unknowns of "
+                      f"`expert.unknowns.analysis(model).remembered`) took {rows_['json row'] * 1e6:.1f} µs per row "
+                      f"over the {n:,} rows (median of 5 passes, every cache emptied before each)."]
     return "\n".join(lines)
 
 

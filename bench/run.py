@@ -306,7 +306,7 @@ def batch_rows(path: Path, passes: int = 5) -> dict[str, Any]:
     import gc
 
     from branda.expert.batch import RowAssessor, Settings
-    from branda.expert.unknowns import _analysis, any_decisive_unknown
+    from branda.expert.unknowns import analysis, any_decisive_unknown
     from branda.rules.fast import fast_engine
 
     with path.open(encoding="utf-8", newline="") as f:
@@ -353,7 +353,7 @@ def batch_rows(path: Path, passes: int = 5) -> dict[str, Any]:
     for _ in range(passes):  # the JSON chunk of every row, all caches emptied first (as a fresh process)
         fast._memo.clear()  # noqa: SLF001
         as_json = RowAssessor(Settings(MODEL, columns, "json", "en", "fast"))  # its texts made afresh
-        _analysis(MODEL)._results.clear()  # noqa: SLF001
+        analysis(MODEL)._results.clear()  # noqa: SLF001
         rows_ = [list(c) for c in cells]
         gc.collect()
         gc.disable()

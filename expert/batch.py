@@ -112,7 +112,7 @@ class RowAssessor:
         kb = self.model = settings.model
         self.rules = kb.rules
         self._fast = fast_engine(kb.rules)
-        self._cells = cells_of(kb)
+        self._cell = cells_of(kb).__getitem__
         self._answers = answer_values(kb)
         self._level_names = {n: kb.level(n).name(settings.lang) for n in kb.rules.levels}
         self._codes = tuple(kb.diagnostics)
@@ -128,9 +128,9 @@ class RowAssessor:
 
     def facts(self, cells: list[str]) -> dict[str, int]:
         """The row's known facts."""
-        columns = zip(self.settings.columns, cells[1:], strict=True)
         try:  # the common case: every cell empty or 1-5
-            return {name: value for name, cell in columns if (value := self._cells[cell]) is not None}
+            return {name: value for name, value in zip(self.settings.columns, map(self._cell, cells[1:]), strict=True)
+                    if value is not None}
         except KeyError:
             columns = zip(self.settings.columns, cells[1:], strict=True)
             return {name: value for name, cell in columns if (value := cell_value(self._answers, cell)) is not None}

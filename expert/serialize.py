@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from branda.expert.assess import Assessment, Gap
-from branda.expert.unknowns import decisive_of_mask
+from branda.expert.unknowns import analysis
 from branda.knowledge.model import Model
 from branda.rules.fast import fast_engine
 from branda.rules.trace import Firing
@@ -89,14 +89,15 @@ class AssessmentText:
         self._named = {name: {v: f"{q}: {v}" for v in rules.scale} for name, q in self._quoted.items()}
         # each indicator in experta's order: the bits it needs, the fact it names (one) or the facts (several),
         # and its firing's text per answer (per tuple of answers, filled as they come, for several)
-        self._indicators = []
+        self._indicators: list[tuple[int, str | None, Any]] = []
         for need, _, (rule, names, given, concludes) in m._indicator_steps:  # noqa: SLF001 - the engine's own
-            texts: dict[Any, str] = {}
             start = f'{{"rule": {_dumps(rule)}, "because": {{'
             end = f'}}, "given": {_dumps(list(given))}, "concludes": {_dumps(concludes[0])}}}'
             if len(names) == 1:
-                texts.update({v: start + self._named[names[0]][v] + end for v in rules.scale})
-            self._indicators.append((need, names[0] if len(names) == 1 else None, texts, names, start, end))
+                self._indicators.append((need, names[0], {v: start + self._named[names[0]][v] + end
+                                                          for v in rules.scale}))
+            else:
+                self._indicators.append((need, None, (names, start, end, {})))
         self._level_masks = tuple((1 << n, m.level_masks[n]) for n in range(2, rules.top + 1))
         self._ladders: dict[int, tuple[int, str]] = {}  # the levels whose conditions all hold -> level, firings
         self._rules_at: dict[int, tuple[tuple[Any, ...], ...]] = {}  # each level's diagnostic rules, as tested
@@ -112,6 +113,7 @@ class AssessmentText:
                               f'}}, "given": {_dumps([f"level:{level}"])}, "concludes": {_dumps(rule.concludes)}}}'))
             self._rules_at[level] = tuple(tests)
         self._unknown: dict[tuple[str, ...], str] = {}
+        self._analysis = analysis(model) if model.incomplete else None
         self._nulls = {name: f"{q}: null" for name, q in self._quoted.items()}
         self._answers: dict[tuple[str, tuple[int, ...]], str] = {}  # a decisive fact, its answers -> their text
         self._heads: dict[tuple[object, ...], str] = {}
@@ -136,15 +138,16 @@ class AssessmentText:
         """
         mask = self.engine.mask(facts)
         firings = []
-        for need, name, texts, names, start, end in self._indicators:
+        for need, name, texts in self._indicators:
             if mask & need == need:
                 if name is not None:
                     firings.append(texts[facts[name]])
-                else:
+                else:  # an indicator on several facts: its text per tuple of answers, made as they come
+                    names, start, end, made = texts
                     key = tuple(facts[n] for n in names)
-                    found = texts.get(key)
+                    found = made.get(key)
                     if found is None:
-                        found = texts[key] = start + ", ".join(self._named[n][facts[n]] for n in names) + end
+                        found = made[key] = start + ", ".join(self._named[n][facts[n]] for n in names) + end
                     firings.append(found)
         complete = 0
         for bit, need in self._level_masks:
@@ -176,7 +179,8 @@ class AssessmentText:
         items = []
         summary_codes: tuple[str, ...] = ()
         incomplete_at, placed = self._incomplete_at, False
-        decisive = decisive_of_mask(self.model, facts, mask) if self.model.incomplete else {}
+        key = tuple(facts)
+        decisive = self._analysis.remembered(facts, mask, key) if self._analysis is not None else {}
         for code in codes:
             if decisive and not placed and self._order[code] >= incomplete_at:
                 items.append(self._incomplete(decisive))
@@ -205,7 +209,6 @@ class AssessmentText:
             if not mask & bit:
                 gaps.append(start + value_text[facts.get(fact)] + end)
                 blockers.append(fact)
-        key = tuple(facts)
         unknown = self._unknown.get(key)
         if unknown is None:
             if len(self._unknown) >= TEXTS_KEPT:

@@ -138,11 +138,21 @@ class _Analysis:
             top = n
         return top
 
+    def highest_possible(self, known: int, unknown_bits: int) -> int:
+        """The highest level some completion can reach when levels are not climbed step by step: the highest
+        whose conditions on known facts all hold."""
+        top = 1
+        for n, need in self.levels:
+            if not need & ~known & ~unknown_bits:
+                top = n
+        return top
+
     def relevant(self, known: int, unknown_bits: int, low: int, high: int) -> int:
         """The bits some answer must touch to change the outcome of some completion of the profile.
 
         Every completion sets the known bits and some of `unknown_bits`, and the level only grows with bits,
-        so its level lies between the known facts' own level (`low`) and `reachable_level` (`high`). An answer
+        so its level lies between the known facts' own level (`low`) and the highest it can reach (`high`:
+        `reachable_level`, or `highest_possible` when levels are not climbed step by step). An answer
         that changes a completion's outcome either completes a higher level (a bit of that level's conditions)
         or changes a code at the completion's level (a bit one of that level's rules tests, of a rule that can
         hold with these known facts: its bits are all possible, and its majority reachable).
@@ -238,7 +248,8 @@ class _Analysis:
         for name in unknown:
             unknown_bits |= fact_bits.get(name, 0)
         high = self.reachable_level(known, unknown_bits)
-        relevant = self.relevant(known, unknown_bits, compute(known) & low, high)
+        relevant = self.relevant(known, unknown_bits, compute(known) & low,
+                                 high if self.rules.step_by_step else self.highest_possible(known, unknown_bits))
         pending = {name: left for name in unknown if (left := [g for g in groups_of.get(name, ()) if g[0] & relevant])}
         if not pending:  # no answer to an unknown fact touches what the outcome could depend on
             return {}
@@ -309,11 +320,12 @@ class _Analysis:
                 break
         return {name: _answers(found[name]) for name in unknown if name in found}
 
-    def remembered(self, facts: Mapping[str, int], known: int) -> dict[str, tuple[int, ...]]:
-        """`decisive(facts)` (`known` is the mask of `facts`), remembered per (mask, the facts known) for the
-        last RESULTS_KEPT profiles: the answer depends on nothing else, and a batch's rows repeat. The dict
-        returned is the one kept: not to be changed."""
-        key = (known, tuple(facts))
+    def remembered(self, facts: Mapping[str, int], known: int, names: tuple[str, ...] | None = None
+                   ) -> dict[str, tuple[int, ...]]:
+        """`decisive(facts)` (`known` is the mask of `facts`, `names` the tuple of its keys if made already),
+        remembered per (mask, the facts known) for the last RESULTS_KEPT profiles: the answer depends on nothing
+        else, and a batch's rows repeat. The dict returned is the one kept: not to be changed."""
+        key = (known, tuple(facts) if names is None else names)
         found = self._results.get(key)
         if found is None:
             if len(self._results) >= RESULTS_KEPT:
@@ -425,7 +437,7 @@ class _Analysis:
 _analyses: dict[int, tuple[Model, _Analysis]] = {}
 
 
-def _analysis(model: Model) -> _Analysis:
+def analysis(model: Model) -> _Analysis:
     """The model's `_Analysis`, made once per model (and again if its rule base is another one)."""
     found = _analyses.get(id(model))
     if found is None or found[0] is not model or found[1].rules is not model.rules:
@@ -433,20 +445,15 @@ def _analysis(model: Model) -> _Analysis:
     return found[1]
 
 
-def decisive_of_mask(model: Model, facts: Mapping[str, int], known: int) -> dict[str, tuple[int, ...]]:
-    """`decisive_unknowns(model, facts)` when the mask of `facts` is known already; the dict is not to be changed."""
-    return _analysis(model).remembered(facts, known)
-
-
 def decisive_unknowns(model: Model, facts: Mapping[str, int]) -> dict[str, tuple[int, ...]]:
     """Each unknown fact whose answer could change the level or the diagnostics, with the answers that would.
 
     Remembered (`_Analysis.remembered`).
     """
-    analysis = _analysis(model)
-    return dict(analysis.remembered(facts, analysis.engine.mask(facts)))
+    search = analysis(model)
+    return dict(search.remembered(facts, search.engine.mask(facts)))
 
 
 def any_decisive_unknown(model: Model, facts: Mapping[str, int]) -> bool:
     """Whether some unknown fact could change the level or a diagnostic (incomplete_profile): stops at the first."""
-    return bool(_analysis(model).decisive(facts, first_only=True))
+    return bool(analysis(model).decisive(facts, first_only=True))

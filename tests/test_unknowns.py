@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from branda.expert.engine import session
-from branda.expert.unknowns import EXHAUSTIVE_UP_TO, _analysis, any_decisive_unknown, decisive_unknowns
+from branda.expert.unknowns import EXHAUSTIVE_UP_TO, analysis, any_decisive_unknown, decisive_unknowns
 from branda.rules.fast import evaluate, fast_engine
 from conftest import MODEL
 from test_fastpath import generated
@@ -46,10 +46,10 @@ def test_with_a_few_unknown_facts_the_answer_is_exact(data):
 def _over_the_same_completions(facts: dict[str, int]) -> dict[str, tuple[int, ...]]:
     """The plain search the analysis makes fast, with many unknown facts: for each of its completions (as masks)
     and each unknown fact, every answer on the scale against the completion with that fact taken out."""
-    analysis, m = _analysis(MODEL), fast_engine(RULES)
+    search, m = analysis(MODEL), fast_engine(RULES)
     unknown = [n for n in FACTS if n not in facts]
     result: dict[str, set[int]] = {}
-    for context in analysis.contexts(facts, unknown, m.mask(facts)):
+    for context in search.contexts(facts, unknown, m.mask(facts)):
         for name in unknown:
             without = context & ~m.fact_bits.get(name, 0)
             outcome = m.compute(without)
