@@ -94,10 +94,14 @@ class _Analysis:
         self.low = (1 << m.level_bits) - 1
         self._holding: dict[int, tuple[int, int]] = {}  # see _held
         self._results: dict[tuple[int, tuple[str, ...]], dict[str, tuple[int, ...]]] = {}  # see `decisive_unknowns`
-        self.tested: dict[int, tuple[tuple[int, int, tuple[int, ...], int, int], ...]] = {  # see `relevant`
-            level: tuple((d.when, d.majority_mask, d.majority, d.when | _union(d.majority), len(d.majority) // 2 + 1)
-                         for d in m._diagnostics if level in d.rule.at_levels)  # noqa: SLF001
-            for level in rules.levels}
+        self.tested: dict[int, tuple[tuple[tuple[int, int, tuple[int, ...], int, int], ...], ...]] = {}
+        for level in rules.levels:  # see `relevant`: each code's rules at the level
+            by_code: dict[str, list[tuple[int, int, tuple[int, ...], int, int]]] = {}
+            for d in m._diagnostics:  # noqa: SLF001
+                if level in d.rule.at_levels:
+                    by_code.setdefault(d.rule.code, []).append(
+                        (d.when, d.majority_mask, d.majority, d.when | _union(d.majority), len(d.majority) // 2 + 1))
+            self.tested[level] = tuple(tuple(rules_) for rules_ in by_code.values())
         self.rises: dict[int, tuple[int, ...]] = {}
         self.lower: dict[int, int] = {}
         self.codes: dict[int, tuple[tuple[int, int, tuple[_Rule, ...]], ...]] = {}
@@ -155,7 +159,8 @@ class _Analysis:
         `reachable_level`, or `highest_possible` when levels are not climbed step by step). An answer
         that changes a completion's outcome either completes a higher level (a bit of that level's conditions)
         or changes a code at the completion's level (a bit one of that level's rules tests, of a rule that can
-        hold with these known facts: its bits are all possible, and its majority reachable).
+        hold with these known facts: its bits are all possible, and its majority reachable; and not of a code
+        one of whose rules holds on the known facts alone, which every completion at that level raises).
         """
         possible = known | unknown_bits
         found = 0
@@ -163,13 +168,23 @@ class _Analysis:
             if low < n <= high:
                 found |= need
         for level in range(low, high + 1):
-            for when, together, majority, touched, needed in self.tested[level]:
-                if when & ~possible:
-                    continue  # a condition of it fails on a known fact
-                if majority and ((possible & together).bit_count() if together
-                                 else sum(1 for b in majority if possible & b)) < needed:
-                    continue  # too few of its counted conditions can hold
-                found |= touched
+            for code in self.tested[level]:
+                touched = 0
+                for when, together, majority, bits, needed in code:
+                    if when & ~possible:
+                        continue  # a condition of it fails on a known fact
+                    if majority:
+                        if ((possible & together).bit_count() if together
+                                else sum(1 for b in majority if possible & b)) < needed:
+                            continue  # too few of its counted conditions can hold
+                        held = (known & together).bit_count() if together else sum(1 for b in majority if known & b)
+                    else:
+                        held = needed = 0
+                    if when & ~known == 0 and held >= needed:
+                        break  # it holds on the known facts alone: at this level the code is always raised
+                    touched |= bits
+                else:
+                    found |= touched
         return found
 
     def contexts(self, facts: Mapping[str, int], unknown: list[str], known: int) -> list[int]:
