@@ -43,11 +43,6 @@ def _union(bits: Iterable[int]) -> int:
     return mask
 
 
-def _answers(groups: list[tuple[int, ...]]) -> tuple[int, ...]:
-    """The answers of the groups found, in order (a group's own answers are in order)."""
-    return groups[0] if len(groups) == 1 else tuple(sorted(v for answers in groups for v in answers))
-
-
 class _Analysis:
     """The model's data the analysis needs, as bits; `decisive` answers for one profile."""
 
@@ -63,6 +58,24 @@ class _Analysis:
             name: tuple((value_bits[name][a[0]], a) for a in classes if value_bits[name][a[0]])
             for name, classes in rules.answer_classes.items()}
         self.options = {name: (*(bits for bits, _ in groups), 0) for name, groups in self.groups.items()}
+        # each answer group as one bit of its own, for the search's bookkeeping: per fact, (its bit, the bits
+        # its answers set, its answers); the bits of a fact's groups; the fact of each; and the answers (in
+        # order) of each set of a fact's groups
+        self.gsets: dict[str, tuple[tuple[int, int, tuple[int, ...]], ...]] = {}
+        self.gmask_of: dict[str, int] = {}
+        self.gname: dict[int, str] = {}
+        self.answers_of: dict[str, dict[int, tuple[int, ...]]] = {}
+        for name, groups in self.groups.items():
+            entries = []
+            for bits, answers in groups:
+                gbit = 1 << len(self.gname)
+                self.gname[gbit] = name
+                entries.append((gbit, bits, answers))
+            self.gsets[name] = tuple(entries)
+            self.gmask_of[name] = _union(g for g, _, _ in entries)
+            self.answers_of[name] = {
+                _union(g for g, _, _ in chosen): tuple(sorted(v for _, _, answers in chosen for v in answers))
+                for k in range(1, len(entries) + 1) for chosen in itertools.combinations(entries, k)}
         self.several = {name for name, groups in self.groups.items() if len(groups) > 1}
         self.best: dict[str, int] = {}
         self.worst: dict[str, int] = {}
@@ -93,6 +106,7 @@ class _Analysis:
         # its outcome bit, the bits its rules test, and its rules.
         self.low = (1 << m.level_bits) - 1
         self._holding: dict[int, tuple[int, int]] = {}  # see _held
+        self._unraised: dict[int, tuple[tuple[object, ...], ...]] = {}  # see _added
         self._results: dict[tuple[int, tuple[str, ...]], dict[str, tuple[int, ...]]] = {}  # see `decisive_unknowns`
         self.tested: dict[int, tuple[tuple[tuple[int, int, tuple[int, ...], int, int], ...], ...]] = {}
         for level in rules.levels:  # see `relevant`: each code's rules at the level
@@ -254,7 +268,7 @@ class _Analysis:
         unknown = [name for name in self.facts if name not in facts]
         if not unknown:
             return {}
-        groups_of, fact_bits, owner = self.groups, self.fact_bits, self.owner
+        gsets, gmask_of, fact_bits, owner = self.gsets, self.gmask_of, self.fact_bits, self.owner
         m = self.engine
         compute = m.compute  # not remembered: a completion is seldom asked twice
         low, held_of = self.low, self._holding
@@ -265,27 +279,32 @@ class _Analysis:
         high = self.reachable_level(known, unknown_bits)
         relevant = self.relevant(known, unknown_bits, compute(known) & low,
                                  high if self.rules.step_by_step else self.highest_possible(known, unknown_bits))
-        pending = {name: left for name in unknown if (left := [g for g in groups_of.get(name, ()) if g[0] & relevant])}
+        exhaustive = len(unknown) <= EXHAUSTIVE_UP_TO
+        # the answer groups still to test, one bit each (see `gsets`), and the bits of their facts' conditions
+        pending = open_bits = several_bits = 0
+        for name in unknown:
+            for gbit, bits, _ in gsets.get(name, ()):
+                if bits & relevant:
+                    pending |= gbit
+                    open_bits |= fact_bits[name]
+                    if not exhaustive and name in self.several:
+                        several_bits |= fact_bits[name]
         if not pending:  # no answer to an unknown fact touches what the outcome could depend on
             return {}
-        exhaustive = len(unknown) <= EXHAUSTIVE_UP_TO
+        found = 0
         contexts = self.completions(unknown, known) if exhaustive else self._contexts(facts, known, unknown_bits, high)
-        open_bits = several_bits = 0  # the bits of the facts still pending, and of those with several answer groups
-        for name in pending:
-            open_bits |= fact_bits[name]
-            if name in self.several and not exhaustive:
-                several_bits |= fact_bits[name]
-        found: dict[str, list[tuple[int, ...]]] = {}
 
-        def done(name: str, group: Group) -> None:
-            nonlocal open_bits, several_bits
-            found.setdefault(name, []).append(group[1])
-            left = pending[name]
-            left.remove(group)
-            if not left:
-                del pending[name]
-                open_bits &= ~fact_bits[name]
-                several_bits &= ~fact_bits[name]
+        def done(gbits: int) -> None:
+            """The answer groups `gbits` (pending ones) are decisive: a fact with none left is no longer open."""
+            nonlocal pending, found, open_bits, several_bits
+            found |= gbits
+            pending &= ~gbits
+            while gbits:
+                name = self.gname[gbits & -gbits]
+                gbits &= ~gmask_of[name]
+                if not pending & gmask_of[name]:
+                    open_bits &= ~fact_bits[name]
+                    several_bits &= ~fact_bits[name]
 
         for context in contexts:
             answered = context & open_bits
@@ -302,11 +321,22 @@ class _Analysis:
                 name = owner[x & -x]
                 own = fact_bits[name]
                 x &= ~own
-                answer, without = context & own, context & ~own
+                answer = context & own
+                groups = gsets[name]
+                if answer & lower:  # without it the level is lower: its answer is decisive
+                    for gbit, bits, _ in groups:
+                        if bits == answer:
+                            if pending & gbit:
+                                done(gbit)
+                            break
+                    if exhaustive or not pending & gmask_of[name]:
+                        continue  # (another completion gives it each other answer)
+                without = context & ~own
                 # without the answer: the same outcome unless the answer holds the level or a raised code
                 before = result if not answer & (lower | raised) else 0
-                for group in list(pending[name]):
-                    bits = group[0]
+                for gbit, bits, _ in groups:
+                    if not pending & gbit:
+                        continue
                     if bits == answer:  # without it: a lower level (it held one), or fewer codes
                         if answer & lower:
                             changed = True
@@ -322,18 +352,19 @@ class _Analysis:
                         before = before or compute(without)
                         changed = compute(without | bits) != before
                     if changed:
-                        done(name, group)
-            candidates = open_bits & ~answered
-            for name, group in self._added(context, level, result, candidates) if candidates and not exhaustive \
-                    else ():
-                if name in pending and group in pending[name]:
-                    done(name, group)
+                        done(gbit)
+            if not exhaustive:
+                candidates = open_bits & ~answered
+                if candidates:
+                    added = self._added(context, level, result, candidates) & pending
+                    if added:
+                        done(added)
             if found and first_only:
-                name = next(iter(found))
-                return {name: _answers(found[name])}
+                break
             if not pending:
                 break
-        return {name: _answers(found[name]) for name in unknown if name in found}
+        answers_of = self.answers_of
+        return {name: answers_of[name][fm] for name in unknown if (fm := found & gmask_of.get(name, 0))}
 
     def remembered(self, facts: Mapping[str, int], known: int, names: tuple[str, ...] | None = None
                    ) -> dict[str, tuple[int, ...]]:
@@ -396,27 +427,32 @@ class _Analysis:
                 return False
         return True
 
-    def _added(self, context: int, level: int, result: int, candidates: int) -> list[tuple[str, Group]]:
-        """The answers to facts `context` leaves unknown (with a bit in `candidates`) that change its outcome.
+    def _added(self, context: int, level: int, result: int, candidates: int) -> int:
+        """The answer groups (as `gsets` bits) of facts `context` leaves unknown (with a bit in `candidates`)
+        that change its outcome.
 
         The outcome only grows with bits while the level stays (a rule needs bits, never their absence), so an
         answer changes it when it completes a higher level, or raises a code not raised yet: every bit the
         level or rule still misses is then the answer's, and (a majority test) the answer adds enough of the
         counted bits. Only the owners of those bits are tried.
         """
-        fact_bits, owner, groups_of = self.fact_bits, self.owner, self.groups
-        found = []
+        fact_bits, owner, gsets = self.fact_bits, self.owner, self.gsets
+        found = 0
         for need in self.rises[level]:
             miss = need & ~context
             name = owner.get(miss & -miss)
             if name is not None and miss & candidates == miss and not miss & ~fact_bits[name] \
                     and not context & fact_bits[name]:
-                found += [(name, group) for group in groups_of[name] if not miss & ~group[0]]
-        for code_bit, rules in self.open_rules[level]:
-            if result & code_bit:
-                continue
-            for rule, counted, needed, gain in rules:
-                when, together, majority = rule
+                for gbit, bits, _ in gsets[name]:
+                    if not miss & ~bits:
+                        found |= gbit
+        unraised = self._unraised.get(result)
+        if unraised is None:  # the rules of the codes the outcome does not raise, as one list (per outcome)
+            unraised = self._unraised[result] = tuple(
+                (rule, *rule, counted, needed, gain) for code_bit, rules in self.open_rules[level]
+                if not result & code_bit for rule, counted, needed, gain in rules)
+        if unraised:
+            for rule, when, together, majority, counted, needed, gain in unraised:
                 miss = when & ~context
                 deficit = 0
                 if together:
@@ -439,13 +475,12 @@ class _Analysis:
                 else:
                     continue  # it holds already (its code would be raised)
                 for name in names:
-                    for group in groups_of[name]:
-                        bits = group[0]
+                    for gbit, bits, _ in gsets[name]:
                         if miss & ~bits:
                             continue
                         if (bits & together).bit_count() >= deficit if together or not majority \
                                 else _holds(context | bits, rule):
-                            found.append((name, group))
+                            found |= gbit
         return found
 
 
