@@ -262,7 +262,7 @@ def batches(reps: int, big_rows: int | None, big_reps: int, rows: list[Row], not
     for _ in range(big_reps):
         bigs.append(run_timed([BRANDA, "batch", str(big), "--out", str(out)], sampler))
         mids += [run_timed([BRANDA, "batch", str(mid), "--out", str(out)]) for _ in range(2)]
-    say(f"(e) the same with --out JSON: small, then (big, small, small) × 1 …")
+    say("(e) the same with --out JSON: small, then (big, small, small) × 1 …")
     mids_json = [run_timed([BRANDA, "batch", str(mid), "--out", str(out_json)])]
     bigs_json = [run_timed([BRANDA, "batch", str(big), "--out", str(out_json)], sampler)]
     mids_json += [run_timed([BRANDA, "batch", str(mid), "--out", str(out_json)]) for _ in range(2)]

@@ -8,9 +8,9 @@ from branda.expert.engine import session
 from branda.expert.unknowns import EXHAUSTIVE_UP_TO, analysis, any_decisive_unknown, decisive_unknowns
 from branda.rules.fast import evaluate, fast_engine
 from conftest import MODEL
-from test_fastpath import generated
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_fastpath import generated
 
 FACTS = list(MODEL.facts)
 RULES = MODEL.rules
