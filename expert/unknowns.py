@@ -6,7 +6,8 @@ way of answering the other unknown facts. With at most EXHAUSTIVE_UP_TO unknown 
 `_Analysis.contexts` are. Profiles and outcomes are bit masks (rules.fast), and what depends only on the model
 (each fact's answer groups and their bits, the bits each kind of completion sets, what each level's outcome
 depends on) is worked out once per model (`_Analysis`), so a profile costs a few dozen integer operations per
-completion, however many facts are unknown.
+completion, however many facts are unknown. Before the search, the answers that cannot change the outcome of
+any completion are set aside (`_Analysis.relevant`); the search stops once every other answer is settled.
 """
 
 from __future__ import annotations
