@@ -100,18 +100,11 @@ class AssessmentText:
                 self._indicators.append((need, None, (names, start, end, {})))
         self._level_masks = tuple((1 << n, m.level_masks[n]) for n in range(2, rules.top + 1))
         self._ladders: dict[int, tuple[int, str]] = {}  # the levels whose conditions all hold -> level, firings
-        self._rules_at: dict[int, tuple[tuple[Any, ...], ...]] = {}  # each level's diagnostic rules, as tested
-        for level in rules.levels:
-            tests = []
-            for d in m._diagnostics_at[level]:  # noqa: SLF001 - the engine's compiled diagnostics
-                rule = d.rule
-                counted = tuple((c.fact, _bit(m, c)) for _, c in rules.conditions_of(rule.majority_of_level)) \
-                    if rule.majority_of_level else ()
-                tests.append((d.when, d.majority, d.majority_mask, len(d.majority) // 2, rule.code, rule.name,
-                              tuple(dict.fromkeys(c.fact for c in rule.when)), counted,
-                              f'{{"rule": {_dumps(rule.name)}, "because": {{',
-                              f'}}, "given": {_dumps([f"level:{level}"])}, "concludes": {_dumps(rule.concludes)}}}'))
-            self._rules_at[level] = tuple(tests)
+        # each diagnostic rule's firing at each level it fires at: its text before and after the facts it names
+        self._firing_ends = {(level, d.name): (f'{{"rule": {_dumps(d.name)}, "because": {{',
+                                               f'}}, "given": {_dumps([f"level:{level}"])}, '
+                                               f'"concludes": {_dumps(d.concludes)}}}')
+                             for d in rules.diagnostics for level in d.at_levels}
         self._unknown: dict[tuple[str, ...], str] = {}
         self._analysis = analysis(model) if model.incomplete else None
         self._nulls = {name: f"{q}: null" for name, q in self._quoted.items()}
@@ -149,7 +142,7 @@ class AssessmentText:
                     if found is None:
                         found = made[key] = start + ", ".join(self._named[n][facts[n]] for n in names) + end
                     firings.append(found)
-        complete = 0
+        complete = 0  # the levels whose criteria all hold: those whose conditions all hold
         for bit, need in self._level_masks:
             if mask & need == need:
                 complete |= bit
@@ -159,19 +152,12 @@ class AssessmentText:
         named = self._named
         shown: dict[str, list[str]] = {}  # each code the rules raise: its facts' texts (in order, once each)
         fired: dict[str, list[str]] = {}  # and its rules
-        for when, majority, together, half, code, rule, when_names, counted, start, end in self._rules_at[level]:
-            if mask & when != when:
-                continue
-            if majority and ((mask & together).bit_count() if together
-                             else sum(1 for b in majority if mask & b)) <= half:
-                continue
-            names = when_names + tuple(n for n, b in counted if mask & b) if counted else when_names
-            if counted:
-                names = tuple(dict.fromkeys(names))
+        for rule, names in self.engine.diagnosed(mask, level):
+            start, end = self._firing_ends[level, rule.name]
             because = [named[n][facts[n]] for n in names]
             firings.append(start + ", ".join(because) + end)
-            fired.setdefault(code, []).append(rule)
-            shown.setdefault(code, []).extend(because)
+            fired.setdefault(rule.code, []).append(rule.name)
+            shown.setdefault(rule.code, []).extend(because)
         codes = tuple(sorted(fired, key=self._order.__getitem__)) if len(fired) > 1 else tuple(fired)
         head = self._heads.get((level, *codes))
         if head is None:
@@ -232,20 +218,8 @@ class AssessmentText:
                 + ", ".join(texts) + "}}")
 
     def _ladder(self, complete: int) -> tuple[int, str]:
-        """The level and the ladder's firings (floor, criteria, reach, conclude) when the levels with a bit in
-        `complete` have all their conditions holding (as FastEngine.skeleton finds them)."""
-        m, rules = self.engine, self.model.rules
-        ladder = m._ladder  # noqa: SLF001 - the engine's own steps
-        steps = [ladder["floor"]]
-        level = 1
-        for n in range(2, rules.top + 1):
-            if not complete >> n & 1:
-                continue
-            steps.append(ladder["criteria", n])
-            if not rules.step_by_step or level == n - 1:
-                steps.append(ladder["reach", n])
-                level = n
-        steps.append(ladder["conclude", level])
+        """The level and the text of the ladder's firings (FastEngine.ladder) for the levels in `complete`."""
+        level, steps = self.engine.ladder(complete)
         text = ", ".join(f'{{"rule": {_dumps(rule)}, "because": {{}}, "given": {_dumps(list(given))}, '
                          f'"concludes": {_dumps(concludes[0])}}}' for rule, _, given, concludes in steps)
         self._ladders[complete] = found = (level, text)

@@ -27,6 +27,8 @@ class _Diagnostic:
     when: int
     majority: tuple[int, ...]  # one bit per condition of the counted level (empty: no majority test)
     majority_mask: int  # the same bits as one mask when they are all distinct (counting is then a popcount)
+    names: tuple[str, ...]  # the facts of its own conditions, in order, once each
+    counted: tuple[tuple[str, int], ...]  # each condition of the counted level: its fact and its bit
 
 
 class FastEngine:
@@ -51,11 +53,13 @@ class FastEngine:
         self.codes = tuple(dict.fromkeys(d.code for d in rules.diagnostics))
         diagnostics = []
         for d in rules.diagnostics:
-            majority = tuple(self._bit[(c.fact, *c.bounds)] for _, c in rules.conditions_of(d.majority_of_level)) \
-                if d.majority_of_level else ()
+            counted = tuple((c.fact, self._bit[(c.fact, *c.bounds)])
+                            for _, c in rules.conditions_of(d.majority_of_level)) if d.majority_of_level else ()
+            majority = tuple(b for _, b in counted)
             together = _union(majority)
             diagnostics.append(_Diagnostic(d, 1 << (self.level_bits + self.codes.index(d.code)), self._of(d.when),
-                                           majority, together if together.bit_count() == len(majority) else 0))
+                                           majority, together if together.bit_count() == len(majority) else 0,
+                                           tuple(dict.fromkeys(c.fact for c in d.when)), counted))
         self._diagnostics = tuple(diagnostics)
         # the same data as plain tuples, for `outcome`, which the unknown-fact analysis calls thousands of times
         self._levels = tuple((n, self.level_masks[n]) for n in range(2, rules.top + 1))
@@ -103,14 +107,6 @@ class FastEngine:
                 break
         return level
 
-    def _fires(self, d: _Diagnostic, mask: int, level: int) -> bool:
-        if level not in d.rule.at_levels or mask & d.when != d.when:
-            return False
-        if not d.majority:
-            return True
-        met = (mask & d.majority_mask).bit_count() if d.majority_mask else sum(1 for b in d.majority if mask & b)
-        return 2 * met > len(d.majority)
-
     def outcome(self, mask: int) -> int:
         """The level (the low bits) and the diagnostic codes (one bit each above them) the rules conclude."""
         found = self._memo.get(mask)
@@ -135,7 +131,7 @@ class FastEngine:
                 if mask & need == need:
                     level = n
         result = level
-        for when, code_bit, majority, together, half in self._diagnostic_tests[level]:  # `_fires`, inlined
+        for when, code_bit, majority, together, half in self._diagnostic_tests[level]:  # `diagnosed`, inlined
             if mask & when == when:
                 if majority and ((mask & together).bit_count() if together
                                  else sum(1 for b in majority if mask & b)) <= half:
@@ -163,34 +159,52 @@ class FastEngine:
 
         A fact a firing names is known (its condition holds), so `run` fills in the values from the profile.
         """
-        rules = self.rules
         steps: list[Step] = []
-        held = dict.fromkeys(rules.levels, 0)
+        held = dict.fromkeys(self.rules.levels, 0)
         for need, level, step in self._indicator_steps:
             if mask & need == need:
                 steps.append(step)
                 held[level] += 1
-        steps.append(self._ladder["floor"])
+        level, ladder = self.ladder(sum(1 << n for n, count in self._criteria if held[n] == count))
+        steps += ladder
+        diagnoses = []
+        for rule, names in self.diagnosed(mask, level):
+            steps.append((rule.name, names, (f"level:{level}",), (rule.concludes,)))
+            diagnoses.append((rule.code, rule.name))
+        return level, tuple(steps), tuple(diagnoses)
+
+    def ladder(self, complete: int) -> tuple[int, tuple[Step, ...]]:
+        """The level, and the ladder's firings (floor, criteria, reach, conclude), when the levels n with the bit
+        1 << n in `complete` are those whose criteria all hold."""
+        rules = self.rules
+        steps = [self._ladder["floor"]]
         level = 1
-        for n, count in self._criteria:
-            if held[n] != count:
+        for n in range(2, rules.top + 1):
+            if not complete >> n & 1:
                 continue
             steps.append(self._ladder["criteria", n])
             if not rules.step_by_step or level == n - 1:
                 steps.append(self._ladder["reach", n])
                 level = n
         steps.append(self._ladder["conclude", level])
-        diagnoses = []
+        return level, tuple(steps)
+
+    def diagnosed(self, mask: int, level: int) -> list[tuple[DiagnosticRule, tuple[str, ...]]]:
+        """Each diagnostic rule that fires on `mask` at `level`, in experta's order, with the facts its firing
+        names: those of its own conditions, then those of the counted level's conditions that hold."""
+        found = []
         for d in self._diagnostics_at[level]:
-            if self._fires(d, mask, level):
-                rule = d.rule
-                tested = [c.fact for c in rule.when]
-                if rule.majority_of_level:
-                    tested += [c.fact for _, c in rules.conditions_of(rule.majority_of_level)
-                               if mask & self._bit[(c.fact, *c.bounds)]]
-                steps.append((rule.name, tuple(dict.fromkeys(tested)), (f"level:{level}",), (rule.concludes,)))
-                diagnoses.append((rule.code, rule.name))
-        return level, tuple(steps), tuple(diagnoses)
+            if mask & d.when != d.when:
+                continue
+            if d.majority:
+                met = (mask & d.majority_mask).bit_count() if d.majority_mask \
+                    else sum(1 for b in d.majority if mask & b)
+                if 2 * met <= len(d.majority):
+                    continue
+                found.append((d.rule, tuple(dict.fromkeys(d.names + tuple(n for n, b in d.counted if mask & b)))))
+            else:
+                found.append((d.rule, d.names))
+        return found
 
     def run(self, facts: Mapping[str, int]) -> Run:
         """The full firing record the experta engine produces for `facts`, in its order."""
