@@ -28,7 +28,7 @@ from branda.expert.report_markdown import render_markdown
 from branda.knowledge.model import Model
 from branda.rules.model import Condition, DiagnosticRule, IndicatorRule, StepRule
 
-__all__ = ["KINDS", "Figure", "Heading", "Item", "Items", "Para", "Quote", "Report", "build", "combine",
+__all__ = ["KINDS", "Figure", "Heading", "Item", "Items", "Para", "Quote", "Report", "build",
            "render_html", "render_markdown", "report_kind", "write_report"]
 
 KINDS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
