@@ -109,14 +109,6 @@ class _Analysis:
         self._holding: dict[int, tuple[int, int]] = {}  # see _held
         self._unraised: dict[int, tuple[tuple[object, ...], ...]] = {}  # see _added
         self._results: dict[tuple[int, tuple[str, ...]], dict[str, tuple[int, ...]]] = {}  # see `decisive_unknowns`
-        self.tested: dict[int, tuple[tuple[tuple[int, int, tuple[int, ...], int, int], ...], ...]] = {}
-        for level in rules.levels:  # see `relevant`: each code's rules at the level
-            by_code: dict[str, list[tuple[int, int, tuple[int, ...], int, int]]] = {}
-            for d in m._diagnostics:  # noqa: SLF001
-                if level in d.rule.at_levels:
-                    by_code.setdefault(d.rule.code, []).append(
-                        (d.when, d.majority_mask, d.majority, d.when | _union(d.majority), len(d.majority) // 2 + 1))
-            self.tested[level] = tuple(tuple(rules_) for rules_ in by_code.values())
         self.rises: dict[int, tuple[int, ...]] = {}
         self.lower: dict[int, int] = {}
         self.codes: dict[int, tuple[tuple[int, int, tuple[_Rule, ...]], ...]] = {}
@@ -146,6 +138,11 @@ class _Analysis:
                 (rule, _union(rule[2]), len(rule[2]) // 2 + 1,
                  max((bits & rule[1]).bit_count() for groups in self.groups.values() for bits, _ in groups)
                  if rule[1] else 0) for rule in rules_)) for code_bit, _, rules_ in codes)
+        # see `relevant`: each code's rules at each level, with the bits they test and the count a majority needs
+        self.tested: dict[int, tuple[tuple[tuple[int, int, tuple[int, ...], int, int], ...], ...]] = {
+            level: tuple(tuple((when, together, majority, when | _union(majority), len(majority) // 2 + 1)
+                               for when, together, majority in rules_) for _, _, rules_ in self.codes[level])
+            for level in rules.levels}
 
     def reachable_level(self, known: int, unknown_bits: int) -> int:
         """The highest level the known facts allow if every unknown fact were answered favourably: no condition
