@@ -767,6 +767,15 @@ def _stopped(model: Model, file: InterviewFile | None, lang: str) -> str:
                       of_total=counted(model, total, "noun_question_gen", lang))
 
 
+def _waiting(ctrl_c: CtrlC, ask: Callable[[str], str]) -> Callable[[str], str]:
+    """`ask`, reading inside `ctrl_c.waiting()`: a Ctrl-C lost on its way stops the interview at the next question."""
+    def ask_waiting(prompt: str) -> str:
+        with ctrl_c.waiting():
+            return ask(prompt)
+
+    return ask_waiting
+
+
 def interview_command(model: Model, out: str | None, lang: str, console: Console, ctrl_c: CtrlC | None = None) -> int:
     """The whole `branda interview`: open (and lock) the file, ask, say how it ended, assess; the exit status.
 
@@ -775,6 +784,8 @@ def interview_command(model: Model, out: str | None, lang: str, console: Console
     """
     file: InterviewFile | None = None
     said_stop = False
+    if ctrl_c is not None:
+        console = replace(console, ask=_waiting(ctrl_c, console.ask))
     try:
         try:
             with held(ctrl_c):

@@ -9,6 +9,7 @@ held back while a save is under way, so a command can stop with its own line ins
 from __future__ import annotations
 
 import signal
+import sys
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +57,11 @@ class CtrlC:
     it is raised as that block ends, so what was being saved is saved. Any later Ctrl-C is ignored, so the
     stop itself (its message, closing the file) is not cut short; so is one after `finish()`. The previous
     handling comes back when the block ends. Outside the main thread signals cannot be handled: it does nothing.
+
+    A KeyboardInterrupt can be lost on its way: raised while Python finalises an abandoned generator, or inside
+    code that ignores errors, it never reaches the command, which would carry on deaf to Ctrl-C. So the command
+    reads its input inside `waiting()`: a Ctrl-C raised and not yet `finish()`ed is raised again there (and
+    Python's "Exception ignored" report of it is not shown), and one pressed while it waits always stops it.
     """
 
     def __init__(self) -> None:
@@ -63,30 +69,45 @@ class CtrlC:
         self._pending = False
         self._installed = False
         self._previous: Any = None
-        self.stopping = False
+        self._previous_hook: Any = None
+        self._waiting = False
+        self.raised = False  # a Ctrl-C has been raised as KeyboardInterrupt
+        self.finished = False  # the command is stopping (or done): no Ctrl-C interrupts it any more
+
+    @property
+    def stopping(self) -> bool:
+        """Whether a Ctrl-C has been raised or the command has finished."""
+        return self.raised or self.finished
 
     def __enter__(self) -> CtrlC:
         try:
             self._previous = signal.signal(signal.SIGINT, self._on_signal)
             self._installed = True
         except ValueError:  # not the main thread
-            pass
+            return self
+        self._previous_hook, sys.unraisablehook = sys.unraisablehook, self._unraisable
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._installed:
             previous = self._previous if self._previous is not None else signal.default_int_handler
             signal.signal(signal.SIGINT, previous)
+            sys.unraisablehook = self._previous_hook
             self._installed = False
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        if self.stopping:
+        if self.finished or (self.raised and not self._waiting):
             return
         if self._held:
             self._pending = True
             return
-        self.stopping = True
+        self.raised = True
         raise KeyboardInterrupt
+
+    def _unraisable(self, unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and self.raised and not self.finished:
+            return  # our Ctrl-C, lost where errors are ignored: `waiting()` raises it again
+        self._previous_hook(unraisable)
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -98,12 +119,23 @@ class CtrlC:
             self._held -= 1
         if not self._held and self._pending and not self.stopping:
             self._pending = False
-            self.stopping = True
+            self.raised = True
             raise KeyboardInterrupt
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        """A wait for input: a Ctrl-C that was lost on its way is raised again, and one pressed meanwhile stops it."""
+        if self.raised and not self.finished:
+            raise KeyboardInterrupt
+        self._waiting = True
+        try:
+            yield
+        finally:
+            self._waiting = False
 
     def finish(self) -> None:
         """The command is done: a Ctrl-C from now on is ignored rather than interrupting the way out."""
-        self.stopping = True
+        self.finished = True
 
 
 @contextmanager

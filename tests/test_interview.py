@@ -478,7 +478,7 @@ class Terminal:
     """The real `cli.py interview` in a pseudo-terminal: type lines, press Ctrl-C, read the screen."""
 
     def __init__(self, *args: str) -> None:
-        env = {**os.environ, "PYTHONUTF8": "1", "TERM": "dumb", "COLUMNS": "100"}
+        env = {**os.environ, "PYTHONUTF8": "1", "PYTHONFAULTHANDLER": "1", "TERM": "dumb", "COLUMNS": "100"}
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: becomes the program, with the terminal as its controlling tty
             os.chdir(ROOT)
@@ -505,10 +505,20 @@ class Terminal:
         deadline = time.monotonic() + timeout
         while text not in self.screen[self.seen:]:
             if time.monotonic() > deadline or not self._read(0.2):
-                raise AssertionError(f"never saw {text!r}; the screen ends with:\n{self.screen[-2000:]}")
+                raise AssertionError(f"never saw {text!r} ({self._state()}); the screen ends with:\n"
+                                     f"{self.screen[-2000:]}")
         start = self.seen
         self.seen = self.screen.index(text, self.seen) + len(text)
         return self.screen[start:self.seen]
+
+    def _state(self) -> str:
+        """For a failure: whether the program has ended, or where it waits and what it does with signals."""
+        try:
+            with open(f"/proc/{self.pid}/status") as status, open(f"/proc/{self.pid}/wchan") as wchan:
+                lines = [line.strip() for line in status if line.startswith(("State", "Sig", "ShdPnd"))]
+                return f"the program still runs, waiting in {wchan.read() or '-'}: {', '.join(lines)}"
+        except OSError:
+            return "the program has ended"
 
     def type(self, line: str) -> None:
         os.write(self.fd, line.encode() + b"\r")

@@ -33,7 +33,7 @@ from branda.cli import cli
 from branda.expert.errors import InputError
 from branda.expert.interview import Answers, load_answers, save_answers
 from branda.expert.profile import MAX_PROFILE_BYTES, load_profile
-from branda.expert.terminal import terminal_safe
+from branda.expert.terminal import CtrlC, terminal_safe
 
 TOTAL = len(VOCABULARY)
 ORGANISATION_PROMPT = "Organisation (its name; Enter to leave it blank, q to stop): "
@@ -62,7 +62,7 @@ class Program(Terminal):
     """`cli.py interview …` in a pseudo-terminal; with `hook`, Python run first to wire Ctrl-C to a point."""
 
     def __init__(self, *args: str, hook: str = "") -> None:
-        env = {**os.environ, "PYTHONUTF8": "1", "TERM": "dumb", "COLUMNS": "100"}
+        env = {**os.environ, "PYTHONUTF8": "1", "PYTHONFAULTHANDLER": "1", "TERM": "dumb", "COLUMNS": "100"}
         code = PRELUDE + textwrap.dedent(hook) + "\nimport cli\ncli.main()\n"
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: becomes the program, with the terminal as its controlling tty
@@ -220,6 +220,77 @@ def test_ctrl_c_between_two_questions(program, runner, tmp_path):
     assert answered in (0, 1)
     assert dict(load_answers(MODEL, out).facts) == ({FIRST: 4} if answered else {})
     assert_resumable(runner, out, exact_prompt(LEVEL_2_FACTS[answered]))
+
+
+LOST = {  # ways Python itself can drop a KeyboardInterrupt before the interview sees it
+    "raised while an abandoned generator is finalised": """
+        def abandoned():
+            try:
+                yield
+            finally:
+                press_ctrl_c()  # Python reports "Exception ignored in: <generator …>" and goes on
+
+        running = abandoned()
+        next(running)
+        del running
+    """,
+    "raised inside code that ignores every error": """
+        try:
+            press_ctrl_c()
+        except BaseException:
+            pass
+    """,
+}
+
+
+@pytest.mark.parametrize("how", list(LOST))
+def test_a_ctrl_c_lost_on_its_way_still_stops_at_the_next_question(program, runner, tmp_path, how):
+    out = tmp_path / "lost.yaml"
+    hook = """
+        import branda.expert.interview as interview
+        real_next_questions = interview.next_questions
+        pressed = []
+
+        def next_questions(model, answers):
+            if answers.facts and not pressed:  # between the first answer and the second question
+                pressed.append(True)
+    """ + textwrap.indent(textwrap.dedent(LOST[how]), " " * 16) + """
+            return real_next_questions(model, answers)
+
+        interview.next_questions = next_questions
+    """
+    t = program("--out", str(out), hook=hook)
+    t.expect(ORGANISATION_PROMPT)
+    t.type("UAB Acme")
+    t.expect("\n" + exact_prompt(FIRST) + " ")
+    t.type("4")
+    screen = t.expect(stopped_line(1, out), timeout=30)
+    assert exact_prompt(LEVEL_2_FACTS[1]) not in screen  # it stopped instead of asking, deaf to Ctrl-C
+    assert t.ended() == 130
+    assert "Exception ignored" not in t.screen and "KeyboardInterrupt" not in t.screen
+    assert dict(load_answers(MODEL, out).facts) == {FIRST: 4}
+    assert_resumable(runner, out, exact_prompt(LEVEL_2_FACTS[1]))
+
+
+def test_after_a_lost_ctrl_c_one_pressed_while_it_waits_for_an_answer_stops_it():
+    def press() -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+
+    with CtrlC() as ctrl_c:
+        with ctrl_c.waiting():
+            try:
+                press()
+            except KeyboardInterrupt:
+                pass  # lost: the program goes on waiting
+            with pytest.raises(KeyboardInterrupt):
+                press()
+        with pytest.raises(KeyboardInterrupt):  # and the next wait does not start
+            with ctrl_c.waiting():
+                pass
+        ctrl_c.finish()
+        press()  # once the command is stopping, Ctrl-C no longer interrupts it
+        with ctrl_c.waiting():
+            pass
 
 
 def settled(out: Path) -> None:
