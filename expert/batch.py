@@ -299,9 +299,11 @@ def _worker_main(conn: Any, settings: Settings, parent: int, inherited: list[Any
             return
         if rows is None:
             return
+        data = b""
         try:
             text, tally = assessor.chunk(rows)
-            reply: tuple[bool, Any] = (True, (text.encode("utf-8"), tally))  # bytes: the parent writes them as they are
+            data = text.encode("utf-8")  # the parent writes these bytes as they are
+            reply: tuple[bool, Any] = (True, (len(data), tally))
         except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
             reply = (False, exc)
         try:
@@ -309,8 +311,17 @@ def _worker_main(conn: Any, settings: Settings, parent: int, inherited: list[Any
                 conn.send(reply)
             except Exception:  # noqa: BLE001 - pragma: no cover - an exception that cannot be pickled
                 conn.send((False, RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+            if reply[0]:
+                _write_all(conn.fileno(), data)
         except OSError:
             return
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """All of `data` to `fd`, unframed: the reply before it gave its length."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 @contextmanager
@@ -339,6 +350,7 @@ class Workers:
         forked = context.get_start_method() == "fork"
         self.processes: list[Any] = []
         self.conns: list[Any] = []
+        self._buffers = [bytearray() for _ in range(jobs)]  # each worker's last result, read into place
         if forked:  # what the workers inherit stays out of their collector's sight: its pages are not copied
             gc.freeze()
         try:
@@ -358,10 +370,15 @@ class Workers:
             if forked:
                 gc.unfreeze()
 
-    def results(self, chunks: Iterator[list[list[str]]]) -> Iterator[tuple[bytes, Tally]]:
-        """Each chunk's result, in chunk order; a worker that is done gets the next chunk at once."""
+    def results(self, chunks: Iterator[list[list[str]]]) -> Iterator[tuple[bytes | memoryview, Tally]]:
+        """Each chunk's result, in chunk order; a worker that is done gets the next chunk at once.
+
+        A result's text is read into its worker's own buffer (no new 3 MB object a chunk for the allocator to
+        fault in); what is yielded is valid until the generator is resumed, and a result that must wait for an
+        earlier one is copied out of the buffer first.
+        """
         outstanding: dict[int, int] = {}  # worker -> the number of the chunk it works on
-        finished: dict[int, tuple[bytes, Tally]] = {}  # results that came before an earlier chunk's
+        finished: dict[int, tuple[bytes | memoryview, Tally]] = {}  # results that came before an earlier chunk's
         sent = shown = 0
         following = next(chunks, None)
 
@@ -383,18 +400,37 @@ class Workers:
             while shown in finished:
                 yield finished.pop(shown)
                 shown += 1
+            for n, (text, tally) in finished.items():  # waiting: its worker's buffer is filled again meanwhile
+                if isinstance(text, memoryview):
+                    finished[n] = (bytes(text), tally)
 
-    def _receive(self, i: int) -> tuple[bytes, Tally]:
+    def _receive(self, i: int) -> tuple[memoryview, Tally]:
+        conn = self.conns[i]
         try:
-            ok, value = self.conns[i].recv()
+            ok, value = conn.recv()
         except (EOFError, OSError):
-            process = self.processes[i]
-            process.join(1)
-            raise RuntimeError(f"worker process {process.pid} ended unexpectedly "
-                               f"(exit status {process.exitcode})") from None
+            raise self._ended(i) from None
         if not ok:
             raise value
-        return value
+        size, tally = value
+        try:
+            if len(self._buffers[i]) < size:
+                self._buffers[i] = bytearray(size + size // 4)
+            view = memoryview(self._buffers[i])[:size]
+            got = 0
+            while got < size:
+                n = os.readv(conn.fileno(), [view[got:]])
+                if not n:
+                    raise EOFError
+                got += n
+        except (EOFError, OSError):
+            raise self._ended(i) from None
+        return view, tally
+
+    def _ended(self, i: int) -> RuntimeError:
+        process = self.processes[i]
+        process.join(1)
+        return RuntimeError(f"worker process {process.pid} ended unexpectedly (exit status {process.exitcode})")
 
     def close(self, ok: bool) -> None:
         """After the last result, let the workers end; after an error or a signal, kill them at once."""
@@ -426,7 +462,7 @@ def default_jobs(rows: int) -> int:
 
 
 def _assessed(rows: Iterator[list[str]], settings: Settings, jobs: int | None,
-              context: Any = None) -> Iterator[tuple[str | bytes, Tally]]:
+              context: Any = None) -> Iterator[tuple[str | bytes | memoryview, Tally]]:
     """Each chunk's results in row order; without `jobs`, a pool only once POOL_THRESHOLD rows have been read."""
     if jobs is None:
         head = list(islice(rows, POOL_THRESHOLD))
@@ -496,11 +532,11 @@ class _Sink:
         else:
             CsvLines(f).write(header)
 
-    def write(self, text: str | bytes) -> None:
+    def write(self, text: str | bytes | memoryview) -> None:
         """Write a chunk's text (bytes, UTF-8, from a worker: straight to the file under the text layer)."""
         if text and self.kind == "json":
             self.f.write("\n" if self.empty else ",\n")
-        if isinstance(text, bytes):
+        if isinstance(text, (bytes, memoryview)):
             self.f.flush()
             self.f.buffer.write(text)  # type: ignore[attr-defined]
         else:
