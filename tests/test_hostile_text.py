@@ -249,3 +249,17 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 141, err
     assert b"Traceback" not in err and b"internal error" not in err
+
+
+@pytest.mark.parametrize("args, status", [
+    (["assess", "examples/retailer_stuck_level2.yaml"], 0),
+    (["graph", "--format", "json"], 0),
+    (["assess", "examples/no_such_file.yaml"], 2),
+    (["assess", "--lang", "xx", "examples/bank_level3.toml"], 2),
+])
+def test_the_process_ends_with_the_whole_output_and_the_commands_status(runner, args, status):
+    """It leaves without the interpreter's teardown (cli._end): with all it printed, and the status of the command."""
+    proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, cwd=ROOT, timeout=120)
+    inside = runner.invoke(cli, args)
+    assert (proc.returncode, inside.exit_code) == (status, status), proc.stderr
+    assert (proc.stdout.decode(), proc.stderr.decode()) == (inside.stdout, inside.stderr)
