@@ -258,7 +258,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path):
     (["assess", "--lang", "xx", "examples/bank_level3.toml"], 2),
 ])
 def test_the_process_ends_with_the_whole_output_and_the_commands_status(runner, args, status):
-    """It leaves without the interpreter's teardown (cli._end): with all it printed, and the status of the command."""
+    """The process ends with what the command printed and its status, the collector left out of its exit (cli._done)."""
     proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True, cwd=ROOT, timeout=120)
     inside = runner.invoke(cli, args)
     assert (proc.returncode, inside.exit_code) == (status, status), proc.stderr
