@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,7 +93,7 @@ def _mode_for(target: Path) -> int:
 
 
 def _temp_name(target: Path) -> Path:
-    return target.parent / f".{target.name}.branda-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    return target.parent / f".{target.name}.branda-{os.getpid()}-{os.urandom(4).hex()}.tmp"
 
 
 @contextmanager

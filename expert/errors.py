@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 SHOWN_CHARS = 60  # a name or value longer than this is cut in messages
@@ -33,6 +32,8 @@ class InputError(BrandaError):
 
 def closest(name: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest valid name (ignoring case), or '' when nothing is close."""
+    import difflib
+
     by_lower = {c.lower(): c for c in choices}
     match = difflib.get_close_matches(name.lower()[:200], list(by_lower), n=1, cutoff=0.6)
     return f" (did you mean '{by_lower[match[0]]}'?)" if match else ""

@@ -6,25 +6,19 @@ import datetime as dt
 import json
 import math
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from branda.expert.errors import InputError, closest, shown
 from branda.knowledge.model import Model
-from branda.knowledge.yamlio import _Loader
 
 MAX_PROFILE_BYTES = 1_000_000
 TOP_LEVEL_KEYS = ("organisation", "assessed_on", "facts", "respondent")
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 UNKNOWN_WORDS = {"", "?", "null"}  # text values (after trimming, any case) that mean "unknown"
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-_YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 
 
 EVIDENCE_KEYS = ("value", "evidence", "source")
@@ -76,43 +70,6 @@ class Profile:
         return replace(self, facts=facts, evidence=evidence)
 
 
-class _StrictLoader(_Loader):  # type: ignore[misc, valid-type]
-    """The safe YAML loader, refusing a key written twice in one mapping and naming a bad date's line."""
-
-
-def _construct_unique_mapping(loader: Any, node: Any, deep: bool = False) -> dict:
-    seen: set = set()
-    for key_node, _ in node.value:
-        if key_node.tag == _MERGE_TAG:  # `<<: *anchor` merges, as yaml.safe_load does
-            continue
-        key = loader.construct_object(key_node, deep=deep)
-        try:
-            duplicate = key in seen
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be plain text, not a list or mapping", key_node.start_mark) from None
-        if duplicate:
-            raise yaml.constructor.ConstructorError(None, None, f"key {key!r} is given twice", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node, deep)
-
-
-def _construct_checked_timestamp(loader: Any, node: Any) -> Any:
-    try:
-        return loader.construct_yaml_timestamp(node)
-    except ValueError as exc:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"{node.value!r} is not a valid date ({exc})", node.start_mark) from None
-    except (TypeError, AttributeError):  # a `!!timestamp` tag on text that is no date at all
-        raise yaml.constructor.ConstructorError(
-            None, None, f"{shown(str(node.value))} is not a date (write a date as 2026-11-20)",
-            node.start_mark) from None
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_unique_mapping)
-_StrictLoader.add_constructor(_YAML_TAG_PREFIX + "timestamp", _construct_checked_timestamp)
-
-
 def _no_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict:
     seen = {}
     for key, value in pairs:
@@ -122,45 +79,25 @@ def _no_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict:
     return seen
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> str:
-    """One readable line for a YAML syntax or construction error, with its line and column."""
-    problem = exc.problem or exc.context or "malformed"
-    if problem.startswith("could not determine a constructor for the tag"):
-        tag = problem.rsplit(" ", 1)[-1].strip("'").replace(_YAML_TAG_PREFIX, "!!")
-        problem = f"the tag {shown(tag)} is not allowed; a profile holds only plain text, numbers and dates"
-    mark = exc.problem_mark or exc.context_mark
-    if mark is None:
-        return f"not valid YAML: {problem}"
-    lines = text.splitlines()
-    line = lines[mark.line] if mark.line < len(lines) else ""
-    if "\t" in line[: mark.column + 1]:
-        problem += " (a tab: indent YAML with spaces only)"
-    return f"not valid YAML (line {mark.line + 1}, column {mark.column + 1}): {problem}"
-
-
 def _parse(source: str, text: str, kind: str) -> Any:
+    if kind == "yaml":  # PyYAML is imported only for a YAML profile
+        from branda.expert.profile_yaml import parse_yaml
+
+        return parse_yaml(source, text)
     try:
-        if kind == "yaml":
-            return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader
         if kind == "json":
             return json.loads(text, object_pairs_hook=_no_duplicate_pairs)
+        import tomllib
+
         return tomllib.loads(text)
-    except yaml.MarkedYAMLError as exc:
-        raise InputError(source, _yaml_problem(exc, text)) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise InputError(source, f"not valid YAML (line {line}, column {column}): control character "
-                                 f"#x{exc.character:04x} is not allowed") from None
     except json.JSONDecodeError as exc:
         raise InputError(source, f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
     except RecursionError:
         raise InputError(source, f"not valid {kind.upper()}: nested too deeply") from None
     except (TypeError, AttributeError, OverflowError):
-        # a YAML constructor given an explicit tag it cannot build (`!!set` as a key, …): the file's fault
         raise InputError(source, f"not valid {kind.upper()}: a tagged value cannot be read; a profile holds only "
                                  "plain text, numbers and dates") from None
-    except (yaml.YAMLError, ValueError, tomllib.TOMLDecodeError) as exc:
+    except ValueError as exc:  # tomllib.TOMLDecodeError is one
         problem = str(exc)
         if "integer string conversion" in problem:
             problem = "a number has too many digits"

@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import os
 import stat
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,6 +62,8 @@ def _opened(path: Path) -> Any:
 
 def sheet_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Each row of the workbook's first sheet as (row number, cells as text), the empty ones included."""
+    import zipfile
+
     import openpyxl
 
     source = str(path)
