@@ -80,11 +80,11 @@ def _no_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict:
 
 
 def _parse(source: str, text: str, kind: str) -> Any:
-    if kind == "yaml":  # PyYAML is imported only for a YAML profile
-        from branda.expert.profile_yaml import parse_yaml
-
-        return parse_yaml(source, text)
     try:
+        if kind == "yaml":  # PyYAML is imported only for a YAML profile
+            from branda.expert.profile_yaml import parse_yaml
+
+            return parse_yaml(source, text)
         if kind == "json":
             return json.loads(text, object_pairs_hook=_no_duplicate_pairs)
         import tomllib
@@ -95,6 +95,7 @@ def _parse(source: str, text: str, kind: str) -> Any:
     except RecursionError:
         raise InputError(source, f"not valid {kind.upper()}: nested too deeply") from None
     except (TypeError, AttributeError, OverflowError):
+        # a YAML constructor given an explicit tag it cannot build (`!!set` as a key, …): the file's fault
         raise InputError(source, f"not valid {kind.upper()}: a tagged value cannot be read; a profile holds only "
                                  "plain text, numbers and dates") from None
     except ValueError as exc:  # tomllib.TOMLDecodeError is one

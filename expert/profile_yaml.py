@@ -69,7 +69,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> str:
 
 
 def parse_yaml(source: str, text: str) -> Any:
-    """The profile's YAML as plain data; a problem is an InputError naming `source`, the line and the column."""
+    """The profile's YAML as plain data; PyYAML's own errors become an InputError naming `source`, the line and
+    the column (the errors any format can meet are expert.profile's to word)."""
     try:
         return yaml.load(text, Loader=strict_loader())  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
@@ -79,14 +80,5 @@ def parse_yaml(source: str, text: str) -> Any:
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         raise InputError(source, f"not valid YAML (line {line}, column {column}): control character "
                                  f"#x{exc.character:04x} is not allowed") from None
-    except RecursionError:
-        raise InputError(source, "not valid YAML: nested too deeply") from None
-    except (TypeError, AttributeError, OverflowError):
-        # a YAML constructor given an explicit tag it cannot build (`!!set` as a key, …): the file's fault
-        raise InputError(source, "not valid YAML: a tagged value cannot be read; a profile holds only "
-                                 "plain text, numbers and dates") from None
-    except (yaml.YAMLError, ValueError) as exc:
-        problem = str(exc)
-        if "integer string conversion" in problem:
-            problem = "a number has too many digits"
-        raise InputError(source, f"not valid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(source, f"not valid YAML: {exc}") from None
